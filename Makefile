@@ -1,0 +1,52 @@
+# Connected App Lab — the two commands are `make demo` and `make test`.
+# Every target sets up what it needs on a fresh clone: a local .venv with the project and its dev extra.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+SANDBOX_PORT ?= 8081
+APP_PORT ?= 5000
+export SANDBOX_PORT APP_PORT
+
+.PHONY: demo test setup chromium lint bench sample-jar demo-reset clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --upgrade pip
+	@$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+# Debian's Chromium drives the browser tests. Installed when missing and the machine allows it
+# (root with apt-get); otherwise the browser tests skip on a laptop and fail under CI=true.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+			|| echo "Could not install chromium; browser tests will skip (or fail under CI=true)."; \
+	else echo "No /usr/bin/chromium and no way to install it; browser tests will skip (or fail under CI=true)."; fi
+
+test: setup chromium
+	$(PY) -m ruff check .
+	$(PY) -m pytest
+
+demo: setup
+	$(PY) scripts/demo.py
+
+demo-reset: setup
+	$(PY) scripts/demo.py --reset
+
+sample-jar: setup
+	$(PY) samples/hello-mule/build_jar.py
+
+lint: setup
+	$(PY) -m ruff check .
+
+bench: setup
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance test-output .pytest_cache .ruff_cache *.egg-info

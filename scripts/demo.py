@@ -1,0 +1,183 @@
+"""`make demo`: seed the Anypoint sandbox, write the app's settings, start both, print how to use them.
+
+The demo data is seeded once and kept in instance/ (git-ignored) so a second `make demo` keeps the
+same accounts and credentials; `make demo-reset` (``--reset``) seeds afresh. Settings the app needs
+are added to `.env` only when missing there — except those that still hold the previous demo's
+credentials, which a reset replaces so the app keeps working.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+DEMO_FILE = INSTANCE / "sandbox-demo.json"
+ENV_FILE = ROOT / ".env"
+SAMPLE_BUILDER = ROOT / "samples" / "hello-mule" / "build_jar.py"
+SAMPLE_JAR = ROOT / "samples" / "hello-mule" / "target" / "hello-mule-1.0.0-mule-application.jar"
+
+
+def port_from_env(name: str, default: int) -> int:
+    value = os.environ.get(name) or str(default)
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        sys.exit(f"{name} must be a port number between 1 and 65535, not {value!r}.")
+    return int(value)
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def seed(sandbox_env: dict, redirect_uri: str) -> dict:
+    """Run the sandbox's own `seed --json` command and keep its answer in instance/."""
+    command = [sys.executable, "-m", "flask", "--app", "anypoint_sandbox", "seed", "--json",
+               "--redirect-uri", redirect_uri]
+    done = subprocess.run(command, cwd=ROOT, env=sandbox_env, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"Seeding the sandbox failed:\n{done.stderr or done.stdout}")
+    demo = json.loads(done.stdout)
+    INSTANCE.mkdir(exist_ok=True)
+    DEMO_FILE.write_text(json.dumps(demo, indent=2))
+    DEMO_FILE.chmod(0o600)
+    return demo
+
+
+def read_env_file() -> dict[str, str]:
+    values = {}
+    if ENV_FILE.exists():
+        for line in ENV_FILE.read_text().splitlines():
+            key, sep, value = line.partition("=")
+            if sep and not key.lstrip().startswith("#"):
+                values[key.strip()] = value.strip()
+    return values
+
+
+def write_app_settings(wanted: dict[str, str], previous_demo: dict | None) -> list[str]:
+    """Add missing settings to .env; replace stale demo credentials. Returns the keys written."""
+    current = read_env_file()
+    stale = set(demo_credentials(previous_demo).items()) if previous_demo else set()
+    lines = ENV_FILE.read_text().splitlines() if ENV_FILE.exists() else []
+    written = []
+    for key, value in wanted.items():
+        if key not in current:
+            lines.append(f"{key}={value}")
+            written.append(key)
+        elif (key, current[key]) in stale and current[key] != value:
+            lines = [f"{key}={value}" if line.split("=", 1)[0].strip() == key else line
+                     for line in lines]
+            written.append(key)
+    if written:
+        ENV_FILE.write_text("\n".join(lines) + "\n")
+        ENV_FILE.chmod(0o600)
+    return written
+
+
+def demo_credentials(demo: dict) -> dict[str, str]:
+    apps = {app["name"]: app for app in demo["apps"]}
+    lab, ci = apps["Connected App Lab"], apps["CI Deployer"]
+    return {"ANYPOINT_CLIENT_ID": lab["client_id"], "ANYPOINT_CLIENT_SECRET": lab["client_secret"],
+            "ANYPOINT_CI_CLIENT_ID": ci["client_id"], "ANYPOINT_CI_CLIENT_SECRET": ci["client_secret"]}
+
+
+def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"The {name} stopped while starting (exit code {process.returncode}).")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.3)
+    sys.exit(f"The {name} did not answer at {url} within {seconds:.0f} seconds.")
+
+
+def print_welcome(demo: dict, app_url: str, sandbox_url: str) -> None:
+    print("\n  Connected App Lab is running.\n")
+    print(f"    App (relying party):  {app_url}")
+    print(f"    Anypoint sandbox:     {sandbox_url}\n")
+    print("  Sign in to the app with one of the sandbox's demo accounts:")
+    for user in demo["users"]:
+        print(f"    {user['role']:<10} username {user['username']:<12} password {user['password']}")
+    print("\n  Connected apps registered in the sandbox:")
+    for app in demo["apps"]:
+        print(f"    {app['name']}: client id {app['client_id']}  secret {app['client_secret']}")
+        print(f"      grant types: {', '.join(app['grant_types'])}")
+    if SAMPLE_JAR.exists():
+        print(f"\n  Sample Mule application to deploy: {SAMPLE_JAR}")
+    print("\n  Press Ctrl-C to stop both.\n", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reset", action="store_true", help="seed fresh demo data")
+    args = parser.parse_args()
+
+    sandbox_port = port_from_env("SANDBOX_PORT", 8081)
+    app_port = port_from_env("APP_PORT", 5000)
+    for name, port in (("SANDBOX_PORT", sandbox_port), ("APP_PORT", app_port)):
+        if not port_is_free(port):
+            sys.exit(f"Port {port} ({name}) is already in use. Stop what runs there, or choose "
+                     f"another port: make demo {name}=<port>.")
+    sandbox_url = f"http://localhost:{sandbox_port}"
+    app_url = f"http://localhost:{app_port}"
+    redirect_uri = f"{app_url}/auth/callback"
+    sandbox_env = {**os.environ, "SANDBOX_BASE_URL": sandbox_url}
+
+    previous = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else None
+    demo = seed(sandbox_env, redirect_uri) if args.reset or previous is None else previous
+    wanted = {"ANYPOINT_URL": sandbox_url, **demo_credentials(demo),
+              "ANYPOINT_REDIRECT_URI": redirect_uri,
+              "ANYPOINT_POST_LOGOUT_REDIRECT_URI": f"{app_url}/",
+              "SECRET_KEY": secrets.token_urlsafe(32)}
+    written = write_app_settings(wanted, previous)
+    if written:
+        print(f"Wrote {', '.join(written)} to {ENV_FILE.name}.")
+    if SAMPLE_BUILDER.exists():
+        subprocess.run([sys.executable, str(SAMPLE_BUILDER)], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+
+    processes = []
+    try:
+        sandbox = subprocess.Popen([sys.executable, "-m", "anypoint_sandbox", "--port",
+                                    str(sandbox_port)], cwd=ROOT, env=sandbox_env)
+        processes.append(sandbox)
+        wait_until_up(f"{sandbox_url}/accounts/api/v2/oauth2/.well-known/openid-configuration",
+                      sandbox, "sandbox")
+        app = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", "run", "--port",
+                                str(app_port)], cwd=ROOT, env=dict(os.environ))
+        processes.append(app)
+        wait_until_up(f"{app_url}/healthz", app, "app")
+        print_welcome(demo, app_url, sandbox_url)
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+        sys.exit("One of the servers stopped; stopping the demo.")
+    except KeyboardInterrupt:
+        print("\nStopping.")
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""Fixtures every layer shares: the browser, Redis, and a folder for screenshots."""
+
+import os
+import pathlib
+
+import pytest
+
+from tests.support.tools import CHROMIUM, CHROMIUM_ARGS, missing, redis_reachable
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+OUTPUT = ROOT / "test-output"
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> pathlib.Path:
+    """Where browser tests save the screenshots a person looks at before an issue is resolved."""
+    folder = OUTPUT / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright (never a downloaded browser)."""
+    if not os.path.exists(CHROMIUM):
+        missing("Chromium", f"{CHROMIUM} not found (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # pragma: no cover - the dev extra installs it
+        missing("Playwright", str(error))
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh browser context (own cookies) and page per test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    if not redis_reachable():
+        missing("Redis", "nothing answers PING at 127.0.0.1:6379")
+    return "redis://127.0.0.1:6379/15"

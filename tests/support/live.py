@@ -1,0 +1,45 @@
+"""Serve a WSGI app over real HTTP from a thread, on a free port of 127.0.0.1.
+
+The port is known before the app is built, so an app whose URLs derive from its own base URL
+(the sandbox's issuer, the relying party's redirect URI) can be created for exactly that address.
+"""
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from werkzeug.serving import BaseWSGIServer, make_server
+
+
+class _LateApp:
+    """A WSGI callable whose target is set once the server's port is known."""
+
+    def __init__(self):
+        self.target = None
+
+    def __call__(self, environ, start_response):
+        return self.target(environ, start_response)
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: object
+    server: BaseWSGIServer
+    thread: threading.Thread
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+
+def serve(build: Callable[[str], object]) -> LiveServer:
+    """Start a threaded server on a free port; ``build(base_url)`` returns the app to serve."""
+    late = _LateApp()
+    server = make_server("127.0.0.1", 0, late, threaded=True)
+    url = f"http://127.0.0.1:{server.server_port}"
+    late.target = build(url)
+    thread = threading.Thread(target=server.serve_forever, name=f"live {url}", daemon=True)
+    thread.start()
+    return LiveServer(url=url, app=late.target, server=server, thread=thread)
