@@ -1,0 +1,1 @@
+"""CloudHub 1.0 building blocks for the sandbox: artifacts, domain names, runtimes, lifecycle."""
