@@ -1,0 +1,103 @@
+"""Demo data: the Training organization, its environments, three users and two connected apps.
+
+Passwords and client secrets are generated on every seed and returned once; nothing is
+hard-coded. Signing keys and the session secret are kept, so a running sandbox stays valid.
+"""
+
+import secrets
+import uuid
+
+from werkzeug.security import generate_password_hash
+
+from .db import Base
+from .db import session as db_session
+from .models import (
+    ConnectedApp,
+    ConnectedAppScope,
+    Environment,
+    Organization,
+    Setting,
+    SigningKey,
+    User,
+    UserRight,
+)
+from .scopes import PRODUCT_SCOPES, all_scope_names
+
+APP_CALLBACK = "http://localhost:5000/auth/callback"
+RUNTIME_MANAGER = ("read:applications", "create:applications", "manage:application_settings",
+                   "delete:applications")
+CI_SCOPES = (*RUNTIME_MANAGER, "view:environment")
+KEPT_TABLES = {SigningKey.__tablename__, Setting.__tablename__}
+PEOPLE = (  # username, first name, last name, role
+    ("admin", "Alex", "Rivera", "admin"),
+    ("developer", "Sam", "Chen", "developer"),
+    ("viewer", "Jordan", "Lee", "viewer"),
+)
+
+
+def _clear(session) -> None:
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name not in KEPT_TABLES:
+            session.execute(table.delete())
+
+
+def _rights(role: str, sandbox: Environment) -> list[UserRight]:
+    if role == "admin":
+        return [UserRight(scope=scope, environment_id=None) for scope in PRODUCT_SCOPES]
+    if role == "developer":
+        return [UserRight(scope=scope, environment_id=sandbox.id) for scope in RUNTIME_MANAGER] + [
+            UserRight(scope="view:environment", environment_id=None)]
+    return [UserRight(scope=scope, environment_id=None)
+            for scope in ("read:applications", "view:environment")]
+
+
+def seed_demo(redirect_uris=()) -> dict:
+    """(Re)create the demo data (inside an app context) and return it as
+    ``{"organization": {...}, "users": [{username, password, role}],
+    "apps": [{name, client_id, client_secret, grant_types, redirect_uris, scopes}]}``."""
+    session = db_session()
+    _clear(session)
+    root = Organization(name="Training", domain="training")
+    group = Organization(name="Training Engineering", domain="training-engineering", parent=root)
+    envs = [Environment(name="Sandbox", type="sandbox", is_production=False, organization=root),
+            Environment(name="Design", type="design", is_production=False, organization=root),
+            Environment(name="Production", type="production", is_production=True,
+                        organization=root)]
+    session.add_all([root, group, *envs])
+    session.flush()
+    users, people = [], []
+    for username, first, last, role in PEOPLE:
+        password = secrets.token_urlsafe(12)
+        user = User(username=username, password_hash=generate_password_hash(password),
+                    first_name=first, last_name=last, email=f"{username}@training.example.com",
+                    role=role, organization=root, rights=_rights(role, envs[0]))
+        session.add(user)
+        users.append(user)
+        people.append({"username": username, "password": password, "role": role})
+    session.flush()
+    lab = ConnectedApp(
+        client_id=uuid.uuid4().hex, client_secret=secrets.token_hex(16), name="Connected App Lab",
+        app_type="user", grant_types=["authorization_code", "refresh_token"],
+        redirect_uris=list(dict.fromkeys([APP_CALLBACK, *redirect_uris])),
+        scopes=all_scope_names(), owner_org_id=root.id, owner_user_id=users[0].id)
+    deployer = ConnectedApp(
+        client_id=uuid.uuid4().hex, client_secret=secrets.token_hex(16), name="CI Deployer",
+        app_type="client", grant_types=["client_credentials"], redirect_uris=[],
+        scopes=list(CI_SCOPES), owner_org_id=root.id, owner_user_id=users[0].id,
+        context_scopes=[ConnectedAppScope(scope=scope, organization_id=root.id,
+                                          environment_id=envs[0].id) for scope in CI_SCOPES])
+    session.add_all([lab, deployer])
+    session.commit()
+    return {
+        "organization": {
+            "id": root.id, "name": root.name, "domain": root.domain,
+            "businessGroups": [{"id": group.id, "name": group.name}],
+            "environments": [{"id": env.id, "name": env.name, "type": env.type,
+                              "isProduction": env.is_production} for env in envs],
+        },
+        "users": people,
+        "apps": [{"name": app.name, "client_id": app.client_id,
+                  "client_secret": app.client_secret, "grant_types": list(app.grant_types),
+                  "redirect_uris": list(app.redirect_uris), "scopes": list(app.scopes)}
+                 for app in (lab, deployer)],
+    }

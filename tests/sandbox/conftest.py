@@ -1,0 +1,113 @@
+"""Fixtures for the sandbox's own tests: a seeded app per test, its test client, and
+``SignIn`` — the authorize → sign-in → consent → code steps in one call."""
+
+import base64
+import hashlib
+import re
+import secrets
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from anypoint_sandbox import create_app
+from anypoint_sandbox.seed import seed_demo
+
+CALLBACK = "http://localhost:5000/auth/callback"
+AUTHORIZE = "/accounts/api/v2/oauth2/authorize"
+TOKEN = "/accounts/api/v2/oauth2/token"
+ISSUER = "http://localhost:8081/accounts/api/v2/oauth2"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({"SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.db'}",
+                      "TESTING": True})
+    yield app
+    app.extensions["sandbox_storage"].dispose()
+
+
+@pytest.fixture
+def seed(app):
+    with app.app_context():
+        return seed_demo()
+
+
+@pytest.fixture
+def lab(seed):
+    return next(app for app in seed["apps"] if app["name"] == "Connected App Lab")
+
+
+@pytest.fixture
+def deployer(seed):
+    return next(app for app in seed["apps"] if app["name"] == "CI Deployer")
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def query_of(location: str) -> dict:
+    return {key: values[0] for key, values in parse_qs(urlsplit(location).query).items()}
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+class SignIn:
+    """Drives the sandbox's pages with the Flask test client."""
+
+    def __init__(self, client, seed, lab):
+        self.client, self.seed, self.lab = client, seed, lab
+
+    def password(self, username: str) -> str:
+        return next(u["password"] for u in self.seed["users"] if u["username"] == username)
+
+    def authorize(self, scope="openid profile email offline_access", **params):
+        query = {"client_id": self.lab["client_id"], "response_type": "code",
+                 "redirect_uri": CALLBACK, "scope": scope, "state": "st-1",
+                 "nonce": secrets.token_urlsafe(12)}
+        query.update(params)
+        return self.client.get(AUTHORIZE, query_string={k: v for k, v in query.items()
+                                                         if v is not None})
+
+    def login(self, location: str, username="admin", password=None):
+        page = self.client.get(location)
+        return self.client.post(location, data={
+            "csrf_token": csrf_of(page.text), "username": username,
+            "password": password if password is not None else self.password(username)})
+
+    def decide(self, location: str, decision="allow"):
+        page = self.client.get(location)
+        return self.client.post(location, data={"csrf_token": csrf_of(page.text),
+                                                "decision": decision})
+
+    def code(self, username="admin", scope="openid profile email offline_access", **params):
+        """Authorize, sign in, allow; returns the callback's query parameters."""
+        response = self.authorize(scope=scope, **params)
+        if "/login" in response.headers.get("Location", ""):
+            response = self.login(response.headers["Location"], username)
+        if "/consent" in response.headers.get("Location", ""):
+            response = self.decide(response.headers["Location"])
+        assert response.headers["Location"].startswith(CALLBACK), response.headers["Location"]
+        return query_of(response.headers["Location"])
+
+    def tokens(self, username="admin", scope="openid profile email offline_access", **params):
+        """A full code exchange (form body, client_secret_post); returns the token response."""
+        code = self.code(username, scope, **params)["code"]
+        response = self.client.post(TOKEN, data={
+            "grant_type": "authorization_code", "code": code, "redirect_uri": CALLBACK,
+            "client_id": self.lab["client_id"], "client_secret": self.lab["client_secret"]})
+        assert response.status_code == 200, response.json
+        return response.json
+
+
+@pytest.fixture
+def sign_in(client, seed, lab):
+    return SignIn(client, seed, lab)
+
+
+def bearer(token: str) -> dict:
+    return {"Authorization": f"Bearer {token}"}

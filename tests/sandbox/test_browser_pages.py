@@ -1,0 +1,44 @@
+"""The sign-in and consent pages in real Chromium, with screenshots for a person to review."""
+
+import pytest
+
+from tests.support.sandbox import run_sandbox
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    handle = run_sandbox(tmp_path / "browser.db")
+    yield handle
+    handle.stop()
+
+
+def test_sign_in_and_consent_pages(sandbox, page, screenshots):
+    lab = sandbox.app_named("Connected App Lab")
+    user = sandbox.user("developer")
+    page.goto(f"{sandbox.issuer}/authorize?response_type=code&client_id={lab['client_id']}"
+              "&redirect_uri=http://localhost:5000/auth/callback"
+              "&scope=openid%20profile%20email%20offline_access%20read:applications"
+              "%20create:applications%20view:environment&state=browser-state")
+    assert page.title().startswith("Sign in")
+    assert page.get_by_text("Connected App Lab").is_visible()
+    page.screenshot(path=str(screenshots / "sandbox-signin.png"), full_page=True)
+
+    page.fill("input[name=username]", user["username"])
+    page.fill("input[name=password]", "wrong password")
+    page.click("button[type=submit]")
+    assert page.get_by_role("alert").is_visible()
+    page.fill("input[name=password]", user["password"])
+    page.click("button[type=submit]")
+
+    page.wait_for_url("**/consent")
+    assert page.get_by_text("Deploy new applications to your environments").is_visible()
+    assert page.locator("button[name=decision][value=allow]").is_visible()
+    assert page.locator("button[name=decision][value=deny]").is_visible()
+    page.screenshot(path=str(screenshots / "sandbox-consent.png"), full_page=True)
+
+    with page.expect_request("http://localhost:5000/auth/callback**") as callback:
+        page.click("button[name=decision][value=allow]")
+    url = callback.value.url
+    assert "code=" in url and "state=browser-state" in url and "iss=" in url
