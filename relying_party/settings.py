@@ -79,7 +79,7 @@ def _number(name: str, value: str, kind: type, minimum: float) -> float | int:
 
 
 def load_settings(overrides: dict | None = None, env_file: str | None = ".env") -> Settings:
-    """Read, default and validate every setting; raise :class:`SettingsError` on the first bad one."""
+    """Read, default and validate every setting; :class:`SettingsError` on the first bad one."""
     raw: dict[str, str] = {}
     if env_file and os.path.exists(env_file):
         raw.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})

@@ -1,4 +1,4 @@
-"""`make demo`: seed the Anypoint sandbox, write the app's settings, start both, print how to use them.
+"""`make demo`: seed the Anypoint sandbox, write the app's settings, start both, print the accounts.
 
 The demo data is seeded once and kept in instance/ (git-ignored) so a second `make demo` keeps the
 same accounts and credentials; `make demo-reset` (``--reset``) seeds afresh. Settings the app needs
@@ -91,8 +91,10 @@ def write_app_settings(wanted: dict[str, str], previous_demo: dict | None) -> li
 def demo_credentials(demo: dict) -> dict[str, str]:
     apps = {app["name"]: app for app in demo["apps"]}
     lab, ci = apps["Connected App Lab"], apps["CI Deployer"]
-    return {"ANYPOINT_CLIENT_ID": lab["client_id"], "ANYPOINT_CLIENT_SECRET": lab["client_secret"],
-            "ANYPOINT_CI_CLIENT_ID": ci["client_id"], "ANYPOINT_CI_CLIENT_SECRET": ci["client_secret"]}
+    return {"ANYPOINT_CLIENT_ID": lab["client_id"],
+            "ANYPOINT_CLIENT_SECRET": lab["client_secret"],
+            "ANYPOINT_CI_CLIENT_ID": ci["client_id"],
+            "ANYPOINT_CI_CLIENT_SECRET": ci["client_secret"]}
 
 
 def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float = 30) -> None:

@@ -1,0 +1,64 @@
+"""Connected App Lab's relying party: an Anypoint connected app acting on behalf of a user."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .settings import Settings, SettingsError, load_settings
+
+__all__ = ["create_app", "Settings", "SettingsError"]
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _when(epoch: float | None) -> str:
+    """Seconds since the epoch as a readable UTC time for templates."""
+    if not epoch:
+        return "—"
+    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> Flask:
+    """Build the app. ``overrides`` (tests) beat the environment, which beats ``env_file``.
+
+    Raises :class:`SettingsError` naming the first missing or malformed setting.
+    """
+    from . import access, activity, auth, csrf, dashboard, errors, security, sessions
+    from .anypoint import AnypointClient
+    from .context import EXTENSION, Services, record
+    from .oidc import Provider
+    from .signin import refresher
+    from .tokens import TokenStore
+
+    settings = load_settings(overrides, env_file)
+    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.update(SECRET_KEY=settings.secret_key, SETTINGS=settings)
+    if settings.trusted_proxies:
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
+
+    store = sessions.init_app(app, settings)
+    client = AnypointClient(settings.anypoint_url, settings.client_id, settings.client_secret,
+                            (settings.http_connect_timeout, settings.http_timeout), record)
+    provider = Provider(settings, client)
+    services = Services(settings, store, client, provider, TokenStore(store, None,
+                                                                      settings.refresh_margin_seconds))
+    services.tokens.refresh = refresher(services)
+    app.extensions[EXTENSION] = services
+
+    origins = tuple(sorted({_origin(settings.oidc_discovery_url), _origin(settings.anypoint_url)}))
+    security.init_app(app, origins)
+    errors.init_app(app)
+    csrf.init_app(app)
+    app.jinja_env.filters["when"] = _when
+    for module in (dashboard, auth, access, activity):
+        app.register_blueprint(module.bp)
+    return app

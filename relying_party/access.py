@@ -1,0 +1,119 @@
+"""Your delegated access: ``access.show`` and the POST actions refresh, check, revoke, reveal.
+
+Every action answers JSON (the probe results) when asked with ``Accept: application/json``;
+otherwise it keeps the result for one view and answers 303 to ``/access``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+
+from . import probes
+from .context import current_tokens, services, signed_in
+from .errors import Problem, end_delegation, wants_json
+from .scopes import describe
+from .trace import fingerprint
+
+bp = Blueprint("access", __name__)
+
+
+def summary(tokens) -> dict:
+    """The token set as a person needs to see it: fingerprints, never values."""
+    return {"token_type": tokens.token_type, "issued_at": tokens.issued_at,
+            "expires_at": tokens.expires_at, "access_token": fingerprint(tokens.access_token),
+            "refresh_token": fingerprint(tokens.refresh_token) if tokens.refresh_token else None,
+            "has_refresh_token": bool(tokens.refresh_token), "id_token":
+            fingerprint(tokens.id_token) if tokens.id_token else None,
+            "refresh_count": tokens.refresh_count, "rotation_count": tokens.rotation_count,
+            "scopes": list(tokens.scopes)}
+
+
+def _require_signed_in():
+    if not signed_in():
+        if session.get("ended"):
+            raise Problem(401, "Your access has ended",
+                          f"This app can no longer act for you: {session['ended']}. "
+                          "Sign in again to give it access.", "delegation_ended",
+                          (url_for("dashboard.index"), "Sign in again"))
+        raise Problem(401, "Please sign in", "Sign in to see what you delegated to this app.",
+                      "login_required", (url_for("dashboard.index"), "Sign in"))
+
+
+def _answer(result: dict):
+    if wants_json():
+        return jsonify(result)
+    session["last_result"] = result
+    return redirect(url_for("access.show"), 303)
+
+
+@bp.get("/access")
+def show():
+    """Requested vs granted scopes, the token set, the ID token report card, last results."""
+    result = session.pop("last_result", None)
+    if not signed_in() and session.get("ended") and result:
+        return render_template("access/ended.html", result=result, reason=session["ended"]), 401
+    _require_signed_in()
+    tokens = current_tokens()
+    requested = session.get("requested") or []
+    granted = list(tokens.scopes)
+    rows = [{"scope": s, "description": describe(s), "requested": s in requested,
+             "granted": s in granted} for s in dict.fromkeys([*requested, *granted])]
+    try:
+        offered = services().provider.metadata().scopes_supported
+    except Exception:  # noqa: BLE001 - the page still works without the offer list
+        offered = ()
+    more = [{"scope": s, "description": describe(s)} for s in offered if s not in granted]
+    reveal = session.pop("reveal", False)
+    return render_template("access/index.html", rows=rows, tokens=summary(tokens),
+                           report=session.get("id_report") or {}, result=result, more=more,
+                           granted=granted, now=time.time(),
+                           raw_access_token=tokens.access_token if reveal else None)
+
+
+@bp.post("/access/refresh")
+def refresh():
+    """Refresh now (force). DelegationEnded → the 'access ended' page."""
+    _require_signed_in()
+    tokens = services().tokens.fresh(session["grant_id"], force=True)
+    return _answer({"action": "refresh", "ok": True, "tokens": summary(tokens)})
+
+
+@bp.post("/access/check")
+def check():
+    """Introspection (when offered) plus an API call with the access token."""
+    _require_signed_in()
+    svc = services()
+    tokens = current_tokens(refresh=False)
+    rows = [*probes.introspect(svc, tokens), probes.api_probe(svc, tokens)]
+    return _answer({"action": "check", "probes": rows})
+
+
+@bp.post("/access/revoke")
+def revoke():
+    """Revoke ``token`` = access | refresh | both, then run every probe and show the table."""
+    _require_signed_in()
+    svc = services()
+    which = request.form.get("token", "")
+    grant_id = session["grant_id"]
+    tokens = current_tokens(refresh=False)
+    revoked = probes.revoke(svc, tokens, which)
+    rows = [*probes.introspect(svc, tokens), probes.api_probe(svc, tokens)]
+    if tokens.refresh_token:
+        rows.append(probes.refresh_probe(svc, grant_id))
+    access_works = any(r["works"] for r in rows if r["token"] == "access")
+    refresh_works = any(r["works"] for r in rows if r["check"] == "Refresh attempt")
+    ended = not access_works and not refresh_works
+    result = {"action": "revoke", "revoked": revoked, "probes": rows, "ended": ended}
+    if ended:
+        end_delegation("you revoked this app's access")
+    return _answer(result)
+
+
+@bp.post("/access/reveal")
+def reveal():
+    """Show the raw access token once (for curl). The refresh token is never shown."""
+    _require_signed_in()
+    session["reveal"] = True
+    return redirect(url_for("access.show", _anchor="tokens"), 303)

@@ -1,0 +1,233 @@
+"""The one module that talks HTTP to the OpenID provider and the Anypoint Platform.
+
+One ``requests.Session`` per app, a User-Agent, (connect, read) timeouts on every call, and a small
+exception family that views map to pages (see ``errors.py``):
+
+- :class:`PlatformUnavailable` — unreachable, timed out, 5xx or garbage: a 502/503 page.
+- :class:`DelegationEnded` — 401 from an API (or ``invalid_grant`` on refresh): sign in again.
+- :class:`MissingScope` — 403 from an API; ``.message`` is the platform's words.
+- :class:`OAuthError` — an RFC 6749 error answer (``.error``, ``.description``).
+- :class:`PlatformError` — the base class; any other unexpected answer.
+
+Every exchange is handed, redacted, to ``recorder`` (the per-session protocol trace).
+
+Extending (CloudHub deploy, next issue): add a method that calls :meth:`AnypointClient.api` with a
+path under ``ANYPOINT_URL``, e.g. ``self.api("POST", "/cloudhub/api/v2/applications", token,
+files=..., data=..., headers={"X-ANYPNT-ENV-ID": env_id}, label="deploy")``, and build a frozen
+dataclass from the JSON. ``api`` refuses absolute URLs, so access tokens only go to the platform.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable
+from urllib.parse import quote
+
+import requests
+
+from .models import Environment, Me
+from .trace import Exchange
+
+USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
+
+
+class PlatformError(Exception):
+    """An unexpected answer from the provider or platform. ``status`` may be ``None``."""
+
+    http_status = 502
+
+    def __init__(self, message: str, status: int | None = None, url: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.url = url
+
+
+class PlatformUnavailable(PlatformError):
+    """Unreachable, timed out (503) or answered with a server error or garbage (502)."""
+
+    def __init__(self, message, status=None, url=None, http_status: int = 503):
+        super().__init__(message, status, url)
+        self.http_status = http_status
+
+
+class DelegationEnded(PlatformError):
+    """The access was revoked or expired beyond refresh (401, or ``invalid_grant``)."""
+
+    http_status = 401
+
+
+class MissingScope(PlatformError):
+    """403 from the platform: the token lacks a scope (or the user a permission)."""
+
+    http_status = 403
+
+
+class OAuthError(PlatformError):
+    """An OAuth error answer (RFC 6749 §5.2) from the token, revoke or introspect endpoint."""
+
+    http_status = 400
+
+    def __init__(self, error: str, description: str | None, status=None, url=None):
+        super().__init__(f"{error}: {description or 'no description'}", status, url)
+        self.error = error
+        self.description = description
+
+
+def _body(response: requests.Response):
+    try:
+        return response.json()
+    except ValueError:
+        return response.text[:2000]
+
+
+class AnypointClient:
+    """HTTP to the provider (endpoints from discovery) and the platform (paths under base_url)."""
+
+    def __init__(self, base_url: str, client_id: str, client_secret: str,
+                 timeout: tuple[float, float], recorder: Callable[[Exchange], None]):
+        self.base_url = base_url.rstrip("/")
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.timeout = timeout
+        self.recorder = recorder
+        self.http = requests.Session()
+        self.http.headers["User-Agent"] = USER_AGENT
+        self.http.headers["Accept"] = "application/json"
+
+    # -- the single choke point -------------------------------------------------------------
+    def exchange(self, label: str, method: str, url: str, *, bearer: str | None = None,
+                 form: dict | None = None, basic: bool = False, **kwargs) -> requests.Response:
+        """Send one request, record it (redacted) and return the response.
+
+        Raises :class:`PlatformUnavailable` when the server cannot be reached or times out.
+        Status codes are left to the caller.
+        """
+        headers = dict(kwargs.pop("headers", None) or {})
+        secrets = tuple(s for s in (bearer, self._client_secret) if s)
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
+        if basic:
+            pair = f"{quote(self.client_id, safe='')}:{quote(self._client_secret, safe='')}"
+            headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
+            secrets += (headers["Authorization"].split()[1],)
+        secrets += tuple(v for v in (form or {}).values() if isinstance(v, str) and len(v) > 16)
+        started = time.monotonic()
+        try:
+            response = self.http.request(method, url, headers=headers, data=form,
+                                         timeout=self.timeout, allow_redirects=False, **kwargs)
+        except requests.RequestException as error:
+            took = int((time.monotonic() - started) * 1000)
+            kind = "timed out" if isinstance(error, requests.Timeout) else "could not be reached"
+            self.recorder(Exchange.build(label, method, url, None, took,
+                                         request=self._shown(headers, form),
+                                         error=f"{type(error).__name__}: {kind}",
+                                         secrets=secrets))
+            raise PlatformUnavailable(f"{url} {kind}", url=url) from None
+        took = int((time.monotonic() - started) * 1000)
+        body = _body(response)
+        if isinstance(body, dict):
+            secrets += tuple(str(body[k]) for k in ("access_token", "refresh_token", "id_token")
+                             if body.get(k))
+        self.recorder(Exchange.build(label, method, url, response.status_code, took,
+                                     request=self._shown(headers, form), response=body,
+                                     secrets=secrets))
+        return response
+
+    @staticmethod
+    def _shown(headers: dict, form: dict | None) -> dict:
+        shown = {"headers": headers} if headers else {}
+        if form:
+            shown["form"] = form
+        return shown
+
+    # -- the provider (OpenID Connect / OAuth endpoints from discovery) ----------------------
+    def get_json(self, label: str, url: str) -> dict:
+        """GET public JSON (discovery, JWKS). Non-200 or non-JSON → PlatformUnavailable."""
+        response = self.exchange(label, "GET", url)
+        body = _body(response)
+        if response.status_code != 200 or not isinstance(body, dict):
+            raise PlatformUnavailable(f"{url} answered {response.status_code}",
+                                      response.status_code, url, http_status=502)
+        return body
+
+    def oauth_post(self, label: str, url: str, form: dict, auth_method: str) -> dict:
+        """POST a form to an OAuth endpoint with client authentication; return the JSON answer.
+
+        ``auth_method`` is ``client_secret_basic`` or ``client_secret_post``. Raises
+        :class:`OAuthError` for a 4xx RFC 6749 error body, PlatformUnavailable for 5xx/garbage.
+        """
+        form = dict(form)
+        if auth_method == "client_secret_post":
+            form.update(client_id=self.client_id, client_secret=self._client_secret)
+        response = self.exchange(label, "POST", url, form=form,
+                                 basic=auth_method == "client_secret_basic")
+        body = _body(response)
+        if response.status_code >= 500:
+            raise PlatformUnavailable(f"{url} answered {response.status_code}",
+                                      response.status_code, url, http_status=502)
+        if response.status_code >= 400:
+            if isinstance(body, dict) and isinstance(body.get("error"), str):
+                raise OAuthError(body["error"], body.get("error_description"),
+                                 response.status_code, url)
+            raise OAuthError("invalid_response", f"status {response.status_code}",
+                             response.status_code, url)
+        if response.status_code != 200:
+            raise PlatformError(f"{url} answered {response.status_code}", response.status_code, url)
+        if not body:
+            return {}
+        if not isinstance(body, dict):
+            raise PlatformUnavailable(f"{url} did not answer JSON", response.status_code, url,
+                                      http_status=502)
+        return body
+
+    def userinfo(self, url: str, access_token: str) -> dict:
+        """GET the discovered userinfo endpoint with the access token."""
+        return self._checked(self.exchange("userinfo", "GET", url, bearer=access_token), url)
+
+    # -- the platform (paths under ANYPOINT_URL only) -----------------------------------------
+    def api(self, method: str, path: str, access_token: str, *, label: str = "api", **kwargs):
+        """Call a platform API path with the access token; return the decoded body.
+
+        ``path`` must start with ``/``: tokens never go anywhere but ``ANYPOINT_URL``.
+        Raises DelegationEnded (401), MissingScope (403), PlatformUnavailable, PlatformError.
+        """
+        if not path.startswith("/") or path.startswith("//"):
+            raise ValueError("platform calls take a path under ANYPOINT_URL, not a URL")
+        url = self.base_url + path
+        return self._checked(self.exchange(label, method, url, bearer=access_token, **kwargs), url)
+
+    def me(self, access_token: str) -> Me:
+        """GET /accounts/api/me as a :class:`Me`."""
+        body = self.api("GET", "/accounts/api/me", access_token, label="me")
+        try:
+            return Me.from_json(body if isinstance(body, dict) else {})
+        except (KeyError, ValueError) as error:
+            raise PlatformError(f"/accounts/api/me: {error}") from None
+
+    def environments(self, access_token: str, org_id: str) -> list[Environment]:
+        """GET /accounts/api/organizations/{org_id}/environments as a list of Environment."""
+        path = f"/accounts/api/organizations/{quote(org_id, safe='')}/environments"
+        body = self.api("GET", path, access_token, label="environments")
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise PlatformError(f"{path} did not return a data list")
+        return [Environment.from_json(item) for item in data if isinstance(item, dict)]
+
+    @staticmethod
+    def _checked(response: requests.Response, url: str):
+        body = _body(response)
+        status = response.status_code
+        if 200 <= status < 300:
+            return body
+        message = body.get("message") if isinstance(body, dict) else None
+        message = message or (body.get("error_description") if isinstance(body, dict) else None)
+        message = message or (body if isinstance(body, str) and body else f"status {status}")
+        if status == 401:
+            raise DelegationEnded(str(message), status, url)
+        if status == 403:
+            raise MissingScope(str(message), status, url)
+        if status >= 500:
+            raise PlatformUnavailable(str(message), status, url, http_status=502)
+        raise PlatformError(str(message), status, url)

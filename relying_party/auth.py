@@ -1,0 +1,155 @@
+"""Sign-in and sign-out: ``auth.login``, ``auth.callback``, ``auth.logout``,
+``auth.logout_revoke``.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, redirect, request, session, url_for
+
+from . import csrf, signin
+from .anypoint import PlatformError
+from .context import record, services, trace_key
+from .errors import Problem
+from .oidc import authorization_url, new_flow
+from .trace import Exchange
+
+bp = Blueprint("auth", __name__)
+
+MAX_FLOWS = 5
+FLOW_SECONDS = 600
+
+
+def safe_next(target: str | None) -> str:
+    """A same-origin path, or ``/``: never a scheme, host or protocol-relative URL."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    if any(c in target for c in "\r\n\\") or ":" in target.split("?")[0]:
+        return "/"
+    return target
+
+
+def requested_scopes(metadata) -> tuple[str, ...]:
+    """Scopes from ``?scope=`` (space separated or repeated), validated; else the defaults.
+
+    Raises Problem(400) naming an unknown scope.
+    """
+    asked = [s for value in request.args.getlist("scope") for s in value.split()]
+    if not asked:
+        return services().settings.scopes
+    known = set(metadata.scopes_supported) | {"openid"}
+    unknown = [s for s in asked if s not in known] if metadata.scopes_supported else []
+    if unknown:
+        raise Problem(400, "Unknown permission requested",
+                      f"The provider does not offer the scope {unknown[0][:80]!r}. Pick "
+                      "permissions from the list on the home page.", "invalid_scope")
+    return tuple(dict.fromkeys(["openid", *asked]))
+
+
+@bp.get("/login")
+def login():
+    """Start a sign-in: 302 to the provider. 400 for unknown scopes, 502 if discovery is wrong."""
+    svc = services()
+    metadata = svc.provider.metadata()
+    scopes = requested_scopes(metadata)
+    flow = new_flow(scopes, safe_next(request.args.get("next")))
+    now = time.time()
+    flows = {s: f for s, f in session.get("flows", {}).items() if now - f["created"] < FLOW_SECONDS}
+    flows[flow["state"]] = flow
+    session["flows"] = dict(sorted(flows.items(), key=lambda kv: kv[1]["created"])[-MAX_FLOWS:])
+    target = authorization_url(metadata, svc.settings, flow)
+    record(Exchange.build("authorize redirect", "GET", target, 302, None,
+                          request={"scopes": list(scopes)}))
+    return redirect(target, 302)
+
+
+@bp.get("/auth/callback")
+def callback():
+    """Finish a sign-in (see signin.complete); 303 to the kept ``next`` on success, else 4xx."""
+    svc = services()
+    params = request.args.to_dict()
+    record(Exchange.build("callback", "GET", request.url, None, None, request=params))
+    flows = dict(session.get("flows", {}))
+    flow = flows.pop(params.get("state") or "", None)
+    if flow is not None:
+        session["flows"] = flows
+    if flow is None or time.time() - flow["created"] > FLOW_SECONDS:
+        raise Problem(400, "Sign-in did not complete",
+                      "This sign-in answer does not belong to a sign-in started in this browser, "
+                      "or it was already used or is too old. You are still signed out.",
+                      "invalid_state")
+    result = signin.complete(params, flow, svc)
+    trace_id = session.get("trace_id")
+    current_app.session_interface.regenerate(session)
+    session.clear()
+    session.update(flows=flows, trace_id=trace_id or secrets.token_urlsafe(16))
+    grant_id = secrets.token_urlsafe(24)
+    svc.tokens.save(grant_id, result.tokens)
+    claims = result.report.claims
+    info = result.userinfo
+    session.update(
+        grant_id=grant_id, started=time.time(), requested=flow["scopes"],
+        user={"sub": claims["sub"],
+              "name": info.get("name") or claims.get("name") or info.get("preferred_username")
+              or claims.get("preferred_username") or claims["sub"],
+              "email": info.get("email") or claims.get("email")},
+        userinfo=info, id_report=result.report.to_dict(),
+    )
+    csrf.renew()
+    return redirect(flow["next"], 303)
+
+
+def _forget() -> str | None:
+    """Clear everything of this session (tokens, trace, cookie data); return the ID token."""
+    svc = services()
+    id_token = None
+    if session.get("grant_id"):
+        tokens = svc.tokens.load(session["grant_id"])
+        id_token = tokens.id_token if tokens else None
+        svc.tokens.delete(session["grant_id"])
+    if session.get("trace_id"):
+        svc.store.delete(trace_key())
+    current_app.session_interface.regenerate(session)
+    session.clear()
+    return id_token
+
+
+def _leave(id_token: str | None, notice: str):
+    """Redirect after sign-out: RP-initiated logout when the provider advertises it."""
+    try:
+        end_session = services().provider.metadata().end_session_endpoint
+    except PlatformError:
+        end_session = None
+    session["notice"] = notice
+    if end_session and id_token:
+        query = urlencode({"id_token_hint": id_token, "state": secrets.token_urlsafe(16),
+                           "post_logout_redirect_uri":
+                           services().settings.post_logout_redirect_uri})
+        return redirect(f"{end_session}{'&' if '?' in end_session else '?'}{query}", 303)
+    return redirect(url_for("dashboard.index"), 303)
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out (POST with CSRF): forget the session here, then 303 home or to the provider."""
+    return _leave(_forget(), "You are signed out.")
+
+
+@bp.post("/logout/revoke")
+def logout_revoke():
+    """Revoke the refresh and access tokens (RFC 7009) first, then sign out."""
+    from .probes import revoke
+
+    svc = services()
+    notice = "You are signed out and this app's access was revoked."
+    tokens = svc.tokens.load(session["grant_id"]) if session.get("grant_id") else None
+    if tokens is not None:
+        try:
+            revoke(svc, tokens, "both")
+        except PlatformError:
+            notice = ("You are signed out, but the provider could not confirm the revocation. "
+                      "You can remove the app from your Anypoint profile.")
+    return _leave(_forget(), notice)

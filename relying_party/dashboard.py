@@ -1,0 +1,89 @@
+"""Home and dashboard: ``dashboard.index``, ``dashboard.session_json``, ``dashboard.healthz``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, session
+
+from .anypoint import MissingScope, PlatformError, PlatformUnavailable
+from .context import current_tokens, services, signed_in
+from .oidc import IssuerMismatch
+from .scopes import ENVIRONMENT_SCOPES, allows, describe
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.get("/")
+def index():
+    """Signed out: what the app is and the scope picker. Signed in: who you are."""
+    if not signed_in():
+        return home()
+    tokens = current_tokens()
+    svc = services()
+    panel: dict = {"anypoint": svc.provider.is_anypoint}
+    if panel["anypoint"]:
+        try:
+            me = svc.client.me(tokens.access_token)
+            panel["me"] = me
+            if allows(tokens.scopes, ENVIRONMENT_SCOPES):
+                try:
+                    panel["environments"] = svc.client.environments(tokens.access_token,
+                                                                    me.organization.id)
+                except MissingScope as error:
+                    panel["environments_refused"] = error.message
+            else:
+                panel["environments_scope"] = ENVIRONMENT_SCOPES[0]
+        except MissingScope as error:
+            panel["me_refused"] = error.message
+        except PlatformUnavailable:
+            panel["unavailable"] = True
+    report = session.get("id_report") or {}
+    return render_template("dashboard/index.html", user=session["user"], panel=panel,
+                           claims=report.get("claims", {}), userinfo=session.get("userinfo", {}),
+                           scopes=tokens.scopes, more_scope=" ".join(
+                               [*tokens.scopes, ENVIRONMENT_SCOPES[0]]))
+
+
+def home():
+    svc = services()
+    try:
+        metadata = svc.provider.metadata()
+        problem = None
+    except IssuerMismatch as error:
+        metadata, problem = None, ("The configured provider is not the expected one", str(error),
+                                   502)
+    except PlatformError:
+        metadata, problem = None, ("Anypoint is not answering", "The sign-in provider could not "
+                                   "be reached. Try again in a minute.", 503)
+    defaults = set(svc.settings.scopes)
+    offered = list(metadata.scopes_supported) if metadata else []
+    offered = offered or list(svc.settings.scopes)
+    picker = [{"scope": s, "description": describe(s), "checked": s in defaults or s == "openid",
+               "fixed": s == "openid"} for s in dict.fromkeys(["openid", *offered])]
+    body = render_template("dashboard/home.html", picker=picker, problem=problem,
+                           ended=session.get("ended"), notice=session.pop("notice", None),
+                           anypoint=svc.provider.is_anypoint)
+    return body, (problem[2] if problem else 200)
+
+
+@bp.get("/session.json")
+def session_json():
+    """``{authenticated, sub, name, email, scopes, expires_at}``; never a token."""
+    if signed_in():
+        tokens = current_tokens(refresh=False)
+        if tokens is not None:
+            user = session["user"]
+            return jsonify(authenticated=True, sub=user["sub"], name=user.get("name"),
+                           email=user.get("email"), scopes=list(tokens.scopes),
+                           expires_at=tokens.expires_at)
+    body = {"authenticated": False, "sub": None, "name": None, "email": None, "scopes": [],
+            "expires_at": None}
+    if session.get("ended"):
+        body["ended"] = session["ended"]
+    return jsonify(body)
+
+
+@bp.get("/healthz")
+def healthz():
+    """200 when the app can serve (its session store answers)."""
+    services().store.get("healthz")
+    return jsonify(status="ok")

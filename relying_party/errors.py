@@ -1,0 +1,116 @@
+"""One error policy: HTML pages for people, ``{error, error_description}`` JSON for API callers.
+
+Views raise :class:`Problem` (or let a platform exception through); the handlers here pick the
+status code, the words and the "what now" button. Never a stack trace, never an error with 200.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from .anypoint import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
+from .oidc import IssuerMismatch
+
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """A failure explained to the user: ``status`` (4xx/5xx), ``title``, ``message``, ``code``."""
+
+    def __init__(self, status: int, title: str, message: str, code: str = "error",
+                 action: tuple[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.title, self.message, self.code = status, title, message, code
+        self.action = action
+
+
+def wants_json() -> bool:
+    """True for ``*.json`` paths and clients that prefer JSON (``Accept: application/json``)."""
+    if request.path.endswith(".json"):
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
+
+
+def render_problem(problem: Problem):
+    if wants_json():
+        body = {"error": problem.code, "error_description": problem.message}
+        return jsonify(body), problem.status
+    action = problem.action or (url_for("dashboard.index"), "Back to the start")
+    return render_template("errors/problem.html", problem=problem, action=action), problem.status
+
+
+def end_delegation(reason: str) -> None:
+    """Forget the tokens and the signed-in user, remember why (shown by /session.json)."""
+    from .context import services
+
+    grant_id = session.get("grant_id")
+    if grant_id:
+        services().tokens.delete(grant_id)
+    for key in ("user", "grant_id", "userinfo", "id_report", "requested", "started"):
+        session.pop(key, None)
+    session["ended"] = reason
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers for Problem, the platform exceptions and HTTP errors."""
+
+    @app.errorhandler(Problem)
+    def problem(error: Problem):
+        return render_problem(error)
+
+    @app.errorhandler(DelegationEnded)
+    def delegation_ended(error: DelegationEnded):
+        end_delegation("your access was revoked or has expired")
+        return render_problem(Problem(
+            401, "Your access has ended",
+            "Your access was revoked or has expired, so this app can no longer act for you. "
+            "Sign in again to give it access.", "delegation_ended",
+            (url_for("dashboard.index"), "Sign in again")))
+
+    @app.errorhandler(MissingScope)
+    def missing_scope(error: MissingScope):
+        return render_problem(Problem(
+            403, "Not allowed by the access you granted",
+            f"Anypoint refused the call: {error.message}. Ask for more access on the "
+            "Delegated access page.", "insufficient_scope",
+            (url_for("access.show"), "Delegated access")))
+
+    @app.errorhandler(IssuerMismatch)
+    def issuer_mismatch(error: IssuerMismatch):
+        return render_problem(Problem(
+            502, "The sign-in provider is not the one configured",
+            f"No sign-in was started because {error}. Check OIDC_ISSUER and OIDC_DISCOVERY_URL.",
+            "issuer_mismatch"))
+
+    @app.errorhandler(PlatformUnavailable)
+    def unavailable(error: PlatformUnavailable):
+        log.warning("provider unavailable: %s", error.message)
+        return render_problem(Problem(
+            error.http_status, "Anypoint is not answering",
+            "The sign-in provider or the platform could not be reached, or answered with an "
+            "error. Nothing was changed. Try again in a minute.", "temporarily_unavailable"))
+
+    @app.errorhandler(PlatformError)
+    def platform_error(error: PlatformError):
+        log.warning("platform error: %s", error.message)
+        return render_problem(Problem(
+            502, "Anypoint gave an unexpected answer",
+            "The platform answered in a way this app did not expect. Nothing was changed.",
+            "bad_gateway"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_problem(Problem(error.code or 500, error.name,
+                                      error.description or error.name,
+                                      error.name.lower().replace(" ", "_")))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unexpected error")
+        return render_problem(Problem(500, "Something went wrong",
+                                      "The app hit an unexpected error. Nothing was changed.",
+                                      "server_error"))

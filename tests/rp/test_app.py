@@ -1,0 +1,199 @@
+"""The signed-in app against the fake OP: pages, actions, headers, CSRF, sessions, the trace."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from relying_party.security import HEADERS
+
+JSON = {"Accept": "application/json"}
+
+
+def post(rp, path, browser=None, **data):
+    browser = browser or rp.browser
+    return browser.post(rp.url + path, data={"csrf_token": rp.csrf(browser), **data},
+                        headers=JSON)
+
+
+def test_security_headers_and_cookie_flags(lab):
+    rp = lab()
+    home = rp.browser.get(rp.url + "/")
+    for name, value in HEADERS.items():
+        assert home.headers[name] == value
+    csp = home.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    rp.sign_in()
+    access = rp.browser.get(rp.url + "/access")
+    assert access.headers["Cache-Control"] == "no-store"
+    login = rp.browser.get(rp.url + "/login", allow_redirects=False)
+    cookie = login.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and cookie.startswith("cal_session=")
+
+
+def test_home_shows_scope_picker(lab):
+    rp = lab()
+    page = rp.browser.get(rp.url + "/").text
+    assert "Sign in with Anypoint" in page
+    assert 'value="offline_access" checked' in page
+    assert "Keep access while you are away" in page
+
+
+def test_post_without_csrf_is_refused(lab):
+    rp = lab()
+    rp.sign_in()
+    response = rp.browser.post(rp.url + "/access/refresh", headers=JSON)
+    assert response.status_code == 400
+    assert response.json()["error"] == "csrf_failed"
+    assert rp.browser.post(rp.url + "/logout").status_code == 400
+    assert rp.session()["authenticated"] is True
+
+
+def test_access_page_and_report_card(lab):
+    rp = lab()
+    rp.sign_in()
+    page = rp.browser.get(rp.url + "/access").text
+    assert "ID token report card" in page
+    assert page.count("badge-ok\">passed") == 11
+    tokens = rp.saved_token_sets()[-1]
+    assert tokens.access_token not in page and tokens.refresh_token not in page
+    reveal = rp.browser.post(rp.url + "/access/reveal", data={"csrf_token": rp.csrf()})
+    assert tokens.access_token in reveal.text
+    assert tokens.refresh_token not in reveal.text
+    assert tokens.access_token not in rp.browser.get(rp.url + "/access").text  # once only
+
+
+def test_refresh_check_and_revoke_access_only(lab):
+    rp = lab()
+    rp.sign_in()
+    refreshed = post(rp, "/access/refresh").json()
+    assert refreshed["tokens"]["refresh_count"] == 1
+    assert refreshed["tokens"]["rotation_count"] == 1
+    checked = post(rp, "/access/check").json()
+    assert {(r["check"], r["works"]) for r in checked["probes"]} >= {("Introspection", True),
+                                                                     ("GET userinfo", True)}
+    revoked = post(rp, "/access/revoke", token="access").json()
+    rows = {(r["token"], r["check"]): r["works"] for r in revoked["probes"]}
+    assert rows[("access", "GET userinfo")] is False
+    assert rows[("refresh", "Refresh attempt")] is True
+    assert revoked["ended"] is False
+    assert rp.session()["authenticated"] is True
+
+
+def test_revoke_both_ends_the_delegation_and_shows_the_table(lab):
+    rp = lab()
+    rp.sign_in()
+    page = rp.browser.post(rp.url + "/access/revoke",
+                           data={"csrf_token": rp.csrf(), "token": "both"})
+    assert page.status_code == 401
+    assert "Your access has ended" in page.text
+    assert "probe-results" in page.text and "rejected" in page.text
+    state = rp.session()
+    assert state["authenticated"] is False and "revoked" in state["ended"]
+
+
+def test_revoke_rejects_unknown_choice(lab):
+    rp = lab()
+    rp.sign_in()
+    assert post(rp, "/access/revoke", token="everything").status_code == 400
+
+
+def test_invalid_grant_on_refresh_says_access_ended(lab):
+    rp = lab()
+    rp.sign_in()
+    rp.op.refresh.clear()  # the provider forgot the grant (revoked elsewhere)
+    response = rp.browser.post(rp.url + "/access/refresh", data={"csrf_token": rp.csrf()})
+    assert response.status_code == 401
+    assert "revoked or has expired" in response.text
+    state = rp.session()
+    assert state == {**state, "authenticated": False, "ended": state["ended"]}
+    assert rp.browser.get(rp.url + "/access").status_code == 401
+
+
+def test_automatic_refresh_before_expiry(lab):
+    rp = lab()
+    rp.op.knobs["expires_in"] = 30  # inside the 60 s margin: due at once
+    rp.sign_in()
+    assert rp.op.calls.get("token") == 2  # code exchange + automatic refresh on the dashboard
+    page = rp.browser.get(rp.url + "/access").text
+    assert "refresh token rotated" in page
+
+
+def test_next_is_same_origin_only(lab):
+    rp = lab()
+    assert rp.sign_in(next="/access").url == rp.url + "/access"
+    for evil in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        assert rp.sign_in(next=evil).url == rp.url + "/"
+
+
+def test_activity_trace_is_redacted_and_downloadable(lab):
+    rp = lab()
+    rp.sign_in()
+    post(rp, "/access/refresh")
+    download = rp.browser.get(rp.url + "/activity.json")
+    assert "attachment" in download.headers["Content-Disposition"]
+    entries = download.json()["exchanges"]
+    labels = [e["label"] for e in entries]
+    assert labels[0] == "refresh"  # newest first
+    assert {"discovery", "jwks", "authorize redirect", "callback", "token", "userinfo"} <= set(
+        labels)
+    text = download.text
+    for secret in [*rp.op.access, *rp.op.refresh, "lab-client-secret-0123456789"]:
+        assert secret not in text
+    assert "fp:" in text
+    assert "Protocol trace" in rp.browser.get(rp.url + "/activity").text
+
+
+def test_logout_clears_session_and_rp_initiated_logout(lab):
+    rp = lab()
+    rp.op.knobs["end_session"] = True
+    rp.sign_in()
+    response = rp.browser.post(rp.url + "/logout", data={"csrf_token": rp.csrf()},
+                               allow_redirects=False)
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert location.startswith(rp.op.url + "/op/logout?")
+    assert "id_token_hint=" in location and "post_logout_redirect_uri=" in location
+    assert "state=" in location
+    assert rp.session()["authenticated"] is False
+
+
+def test_logout_revoke_revokes_first(lab):
+    rp = lab()
+    rp.sign_in()
+    response = rp.browser.post(rp.url + "/logout/revoke", data={"csrf_token": rp.csrf()})
+    assert "access was revoked" in response.text
+    assert rp.op.access == {} and rp.op.refresh == {}
+    assert rp.session()["authenticated"] is False
+
+
+def test_healthz(lab):
+    rp = lab()
+    assert rp.browser.get(rp.url + "/healthz").json() == {"status": "ok"}
+
+
+def test_provider_unreachable_gives_503_page(lab):
+    rp = lab()
+    rp.op_server.stop()
+    response = rp.browser.get(rp.url + "/login", allow_redirects=False)
+    assert response.status_code == 503
+    assert "Anypoint is not answering" in response.text
+
+
+def test_not_anypoint_provider_is_said_politely(lab):
+    rp = lab()
+    page = rp.sign_in().text
+    assert "not Anypoint Platform" in page
+
+
+@pytest.mark.redis
+def test_redis_session_backend(lab, redis_url):
+    redis.Redis.from_url(redis_url).flushdb()
+    rp = lab(SESSION_BACKEND="redis", REDIS_URL=redis_url)
+    assert rp.sign_in().status_code == 200
+    assert rp.session()["authenticated"] is True
+    keys = [k.decode() for k in redis.Redis.from_url(redis_url).keys("*")]
+    assert any(k.startswith("cal_session:") for k in keys)
+    assert any(k.startswith("cal:tokens:") for k in keys)
+    assert post(rp, "/access/refresh").json()["tokens"]["refresh_count"] == 1
