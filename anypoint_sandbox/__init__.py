@@ -15,7 +15,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(load_settings(test_config))
 
-    from . import accounts, cli, db, errors, interaction, oauth2, oauth_routes
+    from . import accounts, admin_areas, cli, db, errors, interaction, oauth2, oauth_routes
+    from .cloudhub import api as cloudhub_api
 
     db.init_app(app)
     with app.app_context():
@@ -25,6 +26,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(oauth_routes.bp)
     app.register_blueprint(interaction.bp)
     app.register_blueprint(accounts.bp)
+    admin_areas.init_app(app)
+    app.register_blueprint(cloudhub_api.bp)
     cli.init_app(app)
 
     @app.get("/")

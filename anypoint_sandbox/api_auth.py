@@ -13,6 +13,7 @@ from functools import wraps
 from authlib.oauth2 import OAuth2Error
 from flask import g
 
+from . import revocation
 from .errors import PlatformError
 from .models import Environment, Token
 from .oauth2 import REALM, resource_protector
@@ -31,6 +32,7 @@ def bearer_token() -> Token:
                   f'error_description="{UNAUTHORIZED}"')
         raise PlatformError(401, UNAUTHORIZED, {"WWW-Authenticate": header}) from None
     g.sandbox_token = token
+    revocation.record_use(token)
     return token
 
 

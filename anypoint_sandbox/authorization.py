@@ -10,7 +10,7 @@ import secrets
 
 from flask import redirect, request, session, url_for
 
-from . import audit
+from . import audit, governance
 from .db import session as db_session
 from .errors import error_page
 from .models import ConnectedApp, Consent, PendingAuthorization, User, now
@@ -59,12 +59,18 @@ def begin(grant):
 
 
 def advance(pending: PendingAuthorization):
-    """Send the user to sign-in, to consent, or finish when consent is already remembered."""
+    """Send the user to sign-in; to the explanation page when the organization's policy does
+    not allow the app (or these scopes); to consent; or finish when consent is remembered."""
     user = signed_in_user()
     if user is None or pending.login_required:
         if "none" in prompts(pending):
             return finish_with_error(pending, "login_required")
         return redirect(url_for("interaction.login", pending_id=pending.id))
+    app = db_session().get(ConnectedApp, pending.params.get("client_id"))
+    if governance.denial_reason(user, app, requested_scopes(pending)):
+        if "none" in prompts(pending):
+            return finish_with_error(pending, "access_denied")
+        return redirect(url_for("interaction.restricted", pending_id=pending.id))
     if "consent" not in prompts(pending) and has_consent(user, pending):
         return finish(pending, user, approved=True)
     if "none" in prompts(pending):
@@ -104,9 +110,9 @@ def _rebuild(pending: PendingAuthorization) -> ParamsOAuth2Request:
     return oauth_request
 
 
-def finish(pending: PendingAuthorization, user: User, approved: bool):
-    """Answer the app: a code when ``approved``, ``access_denied`` otherwise. The pending
-    request is consumed either way."""
+def finish(pending: PendingAuthorization, user: User, approved: bool, reason: str | None = None):
+    """Answer the app: a code when ``approved``, ``access_denied`` otherwise (``reason`` goes
+    to the audit entry). The pending request is consumed either way."""
     from authlib.oauth2 import OAuth2Error
 
     server = authorization_server()
@@ -120,7 +126,8 @@ def finish(pending: PendingAuthorization, user: User, approved: bool):
     app = db_session().get(ConnectedApp, oauth_request.payload.client_id)
     audit.record("Approved" if approved else "Denied", "External Authorization",
                  object_id=app.client_id, object_name=app.name, user=user, connected_app=app,
-                 payload={"scopes": requested_scopes(pending)})
+                 payload={"scopes": requested_scopes(pending),
+                          **({"reason": reason} if reason else {})})
     return server.create_authorization_response(
         request=oauth_request, grant_user=user if approved else None, grant=grant)
 

@@ -5,6 +5,16 @@ SANDBOX_BASE_URL       default http://localhost:8081; every advertised URL deriv
 SANDBOX_ACCESS_TOKEN_TTL    seconds, default 3600
 SANDBOX_KEY_GRACE_SECONDS   how long a rotated-out signing key stays in the JWKS, default 86400
 SANDBOX_SECRET_KEY     session signing key; generated and kept in the database when unset
+SANDBOX_MAX_CONNECTED_APPS  connected apps one organization may own, default 2000 (Anypoint's
+                        limit since 2022; it was 200 before)
+SANDBOX_MAX_SCOPES_PER_APP  scopes one connected app may hold, default 1000 (Anypoint's limit)
+SANDBOX_DEPLOY_SECONDS  how long a CloudHub deploy, start or stop takes, default 4 (a fraction
+                        such as 0.2 is allowed; 0 makes every move instant)
+SANDBOX_UPLOAD_DIR      where deployed JARs are kept, default <cwd>/instance/cloudhub-uploads
+                        (created when the first upload arrives)
+SANDBOX_MAX_UPLOAD_MB   largest JAR accepted, default 200; requests up to 1 MB above it are read
+                        (MAX_CONTENT_LENGTH), larger ones are refused with 413 before reading
+SANDBOX_MAX_UNCOMPRESSED_MB  how far a JAR may expand when unpacked (zip bomb limit), default 1024
 """
 
 import os
@@ -26,6 +36,50 @@ def _integer(name: str, value) -> int:
         raise SettingsError(f"{name} must be a whole number of seconds, not {value!r}") from None
     if number <= 0:
         raise SettingsError(f"{name} must be positive, not {number}")
+    return number
+
+
+def _number(name: str, value, *, whole: bool, unit: str) -> float:
+    try:
+        number = int(value) if whole else float(value)
+    except (TypeError, ValueError):
+        kind = "a whole number" if whole else "a number"
+        raise SettingsError(f"{name} must be {kind} of {unit}, not {value!r}") from None
+    if not 0 <= number < float("inf") or (whole and number == 0):  # also refuses NaN
+        raise SettingsError(f"{name} must be {'positive' if whole else 'zero or more'}, "
+                            f"not {value!r}")
+    return number
+
+
+def _cloudhub_settings(get) -> dict:
+    """The CloudHub settings (see the module docstring); the upload folder is not created here."""
+    upload_dir = pathlib.Path(get("SANDBOX_UPLOAD_DIR") or pathlib.Path.cwd() / "instance"
+                              / "cloudhub-uploads").resolve()
+    if upload_dir.exists() and not upload_dir.is_dir():
+        raise SettingsError(f"SANDBOX_UPLOAD_DIR must be a folder, not the file {upload_dir}")
+    max_upload_mb = _number("SANDBOX_MAX_UPLOAD_MB", get("SANDBOX_MAX_UPLOAD_MB", 200),
+                            whole=True, unit="megabytes")
+    return {
+        "SANDBOX_DEPLOY_SECONDS": _number("SANDBOX_DEPLOY_SECONDS",
+                                          get("SANDBOX_DEPLOY_SECONDS", 4),
+                                          whole=False, unit="seconds"),
+        "SANDBOX_UPLOAD_DIR": upload_dir,
+        "SANDBOX_MAX_UPLOAD_MB": max_upload_mb,
+        "SANDBOX_MAX_UNCOMPRESSED_MB": _number(
+            "SANDBOX_MAX_UNCOMPRESSED_MB", get("SANDBOX_MAX_UNCOMPRESSED_MB", 1024),
+            whole=True, unit="megabytes"),
+        # Room for appInfoJson and the multipart framing; the file part itself is limited exactly.
+        "MAX_CONTENT_LENGTH": (max_upload_mb + 1) * 1024 * 1024,
+    }
+
+
+def _limit(name: str, value) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+    if number <= 0:
+        raise SettingsError(f"{name} must be at least 1, not {number}")
     return number
 
 
@@ -62,5 +116,10 @@ def load_settings(test_config: dict | None = None) -> dict:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=parts.scheme == "https",
+        SANDBOX_MAX_CONNECTED_APPS=_limit(
+            "SANDBOX_MAX_CONNECTED_APPS", get("SANDBOX_MAX_CONNECTED_APPS", 2000)),
+        SANDBOX_MAX_SCOPES_PER_APP=_limit(
+            "SANDBOX_MAX_SCOPES_PER_APP", get("SANDBOX_MAX_SCOPES_PER_APP", 1000)),
     )
+    settings.update(_cloudhub_settings(get))
     return settings

@@ -6,7 +6,7 @@ import secrets
 from flask import Blueprint, abort, render_template, request, session
 from werkzeug.security import check_password_hash
 
-from . import authorization
+from . import authorization, governance
 from .db import session as db_session
 from .errors import error_page
 from .models import ConnectedApp, User, now
@@ -82,7 +82,7 @@ def consent(pending_id: str):
     if page:
         return page
     user = authorization.signed_in_user()
-    if user is None or pending.login_required:
+    if user is None or pending.login_required or _policy_denial(pending, user):
         return authorization.advance(pending)
     if request.method == "POST":
         _check_csrf()
@@ -95,3 +95,27 @@ def consent(pending_id: str):
     scopes = describe(authorization.requested_scopes(pending))
     return render_template("sandbox/consent.html", app=_app_of(pending), user=user,
                            scopes=scopes, csrf=csrf_token())
+
+
+def _policy_denial(pending, user) -> str | None:
+    return governance.denial_reason(user, _app_of(pending),
+                                    authorization.requested_scopes(pending))
+
+
+@bp.route("/<pending_id>/restricted", methods=["GET", "POST"])
+def restricted(pending_id: str):
+    """Why the organization's policy stops this app (or these scopes); the button returns
+    ``access_denied`` to the app. When the policy now allows the request, carry on."""
+    pending, page = _pending_or_page(pending_id)
+    if page:
+        return page
+    user = authorization.signed_in_user()
+    reason = _policy_denial(pending, user) if user and not pending.login_required else None
+    if reason is None:
+        return authorization.advance(pending)
+    if request.method == "POST":
+        _check_csrf()
+        return authorization.finish(pending, user, approved=False, reason=reason)
+    scopes = describe(authorization.requested_scopes(pending))
+    return render_template("sandbox/restricted.html", app=_app_of(pending), user=user,
+                           reason=reason, scopes=scopes, csrf=csrf_token()), 403

@@ -102,7 +102,12 @@ class ConnectedApp(Base, ClientMixin):
     owner_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
     owner_user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id"))
     enabled: Mapped[bool] = mapped_column(default=True)
+    audience: Mapped[str] = mapped_column(String(20), default="internal")
+    client_uri: Mapped[str | None] = mapped_column(Text)
+    policy_uri: Mapped[str | None] = mapped_column(Text)
+    tos_uri: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[int] = mapped_column(default=now)
+    updated_at: Mapped[int] = mapped_column(default=now)
     context_scopes: Mapped[list["ConnectedAppScope"]] = relationship(cascade="all, delete-orphan")
     owner: Mapped[User | None] = relationship()
 
@@ -241,7 +246,9 @@ class Token(Base):
 
 
 class Consent(Base):
-    """The scopes a user has approved for a connected app (remembered between sign-ins)."""
+    """The scopes a user has approved for a connected app (remembered between sign-ins): an
+    *authorization* in Anypoint's words (``authorization_id`` is ``id``). ``last_used_at`` is
+    when a token of it was last used at an API, issued or refreshed."""
 
     __tablename__ = "consents"
     __table_args__ = (UniqueConstraint("user_id", "client_id"),)
@@ -249,7 +256,11 @@ class Consent(Base):
     user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     client_id: Mapped[str] = mapped_column(ForeignKey(APPS_ID, ondelete="CASCADE"))
     scope: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[int] = mapped_column(default=now)
     updated_at: Mapped[int] = mapped_column(default=now)
+    last_used_at: Mapped[int | None] = mapped_column()
+    user: Mapped[User] = relationship()
+    client: Mapped[ConnectedApp] = relationship()
 
 
 class PendingAuthorization(Base):
@@ -299,4 +310,5 @@ class AuditEntry(Base):
     client_id: Mapped[str | None] = mapped_column(String(32))
     client_name: Mapped[str | None] = mapped_column(String(200))
     environment_name: Mapped[str | None] = mapped_column(String(100))
+    environment_id: Mapped[str | None] = mapped_column(String(36))
     payload: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -16,7 +16,7 @@ from authlib.oauth2.rfc9207 import IssuerParameter
 from flask import Flask, current_app
 from flask import request as flask_request
 
-from . import audit, grants, tokens
+from . import audit, grants, revocation, tokens
 from .db import session
 from .models import ConnectedApp
 from .scopes import all_scope_names
@@ -127,7 +127,9 @@ def _query_client(client_id):
 
 
 def _save_token(token, request):
-    return tokens.save_token(session(), token, request)
+    row = tokens.save_token(session(), token, request)
+    revocation.record_use(row)
+    return row
 
 
 def init_app(app: Flask) -> None:

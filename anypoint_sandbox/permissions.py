@@ -7,7 +7,7 @@ permission). A client-credentials token is decided by its app's context scopes a
 apps always have ``profile`` (as on Anypoint).
 """
 
-from .models import ConnectedAppScope, Environment, Token, User
+from .models import ConnectedAppScope, Environment, Organization, Token, User
 from .scopes import IDENTITY_SCOPES, is_read_scope
 
 
@@ -59,3 +59,33 @@ def _context_covers(entry: ConnectedAppScope, scope: str, environment: Environme
         return True
     return entry.organization_id == environment.organization_id and (
         entry.environment_id in (None, environment.id))
+
+
+def administers(user: User | None, org: Organization) -> bool:
+    """True when the user is an Organization Administrator of ``org``: an admin of that
+    organization or of one above it (a root organization's admins run its business groups)."""
+    if user is None or user.role != "admin":
+        return False
+    current = org
+    while current is not None:
+        if current.id == user.organization_id:
+            return True
+        current = current.parent
+    return False
+
+
+def org_admin_reason(token: Token, org: Organization) -> str | None:
+    """None when the token may manage ``org``'s connected apps, authorization policy and
+    authorizations (an Organization Administrator's token granted ``full``); otherwise a
+    plain-words reason naming what is missing."""
+    if token.user_id is None:
+        return (f"Connected app '{token.client.name}' acts on its own behalf; managing "
+                "connected apps needs an Organization Administrator's token with the 'full' "
+                "scope.")
+    if "full" not in token.scopes:
+        return ("The access token was not granted the 'full' scope, which managing connected "
+                "apps needs.")
+    if not administers(token.user, org):
+        return (f"User '{token.user.username}' is not an Organization Administrator of "
+                f"{org.name}.")
+    return None

@@ -111,3 +111,73 @@ def sign_in(client, seed, lab):
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
+
+
+ADMIN_SCOPE = "openid profile full offline_access"
+APPS_API = "/accounts/api/connectedApplications"
+
+
+def org_api(seed, path: str = "") -> str:
+    """``/accounts/api/organizations/{root}/connectedApplications{path}``."""
+    return f"/accounts/api/organizations/{seed['organization']['id']}/connectedApplications{path}"
+
+
+@pytest.fixture
+def admin_token(sign_in) -> str:
+    """An Organization Administrator's access token granted ``full`` (through the lab app)."""
+    return sign_in.tokens("admin", ADMIN_SCOPE)["access_token"]
+
+
+@pytest.fixture
+def admin(admin_token) -> dict:
+    return bearer(admin_token)
+
+
+@pytest.fixture
+def business_group_admin(app, seed) -> dict:
+    """An administrator whose organization is the business group (username, password, id)."""
+    from werkzeug.security import generate_password_hash
+
+    from anypoint_sandbox.db import session
+    from anypoint_sandbox.models import User
+
+    group = seed["organization"]["businessGroups"][0]
+    with app.app_context():
+        user = User(username="bg-admin", first_name="Robin", last_name="Park",
+                    email="bg-admin@training.example.com", role="admin",
+                    organization_id=group["id"],
+                    password_hash=generate_password_hash("group-password",
+                                                         method="pbkdf2:sha256:1000"))
+        session().add(user)
+        session().commit()
+        return {"username": "bg-admin", "password": "group-password", "id": user.id,
+                "organization_id": group["id"]}
+
+
+class Console:
+    """Drives the console pages with the test client: sign in, GET, and POST a form with the
+    CSRF token of the page it came from."""
+
+    def __init__(self, client, seed):
+        self.client, self.seed = client, seed
+
+    def sign_in(self, username="admin", password=None, next_path=None):
+        password = password or next(u["password"] for u in self.seed["users"]
+                                    if u["username"] == username)
+        url = "/console/sign-in" + (f"?next={next_path}" if next_path else "")
+        page = self.client.get(url)
+        return self.client.post(url, data={"csrf_token": csrf_of(page.text),
+                                           "username": username, "password": password})
+
+    def post(self, page_path: str, action: str | None = None, data=None):
+        """POST ``data`` (plus the CSRF token of ``page_path``) to ``action`` (default: the
+        page itself)."""
+        page = self.client.get(page_path)
+        assert page.status_code == 200, page.text
+        return self.client.post(action or page_path,
+                                data={"csrf_token": csrf_of(page.text), **(data or {})})
+
+
+@pytest.fixture
+def console(client, seed):
+    return Console(client, seed)

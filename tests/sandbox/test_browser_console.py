@@ -1,0 +1,78 @@
+"""The console in real Chromium: the admin signs in, sees Connected Apps, an app's
+authorizations, the audit log, and a user's profile — with screenshots for a person to review."""
+
+import re
+
+import pytest
+import requests
+
+from tests.support.sandbox import run_sandbox
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    handle = run_sandbox(tmp_path / "console.db")
+    yield handle
+    handle.stop()
+
+
+def _authorize(page, sandbox, scope):
+    lab = sandbox.app_named("Connected App Lab")
+    page.goto(f"{sandbox.issuer}/authorize?response_type=code&client_id={lab['client_id']}"
+              f"&redirect_uri=http://localhost:5000/auth/callback&scope={scope}&state=s")
+
+
+def _sign_in(page, user):
+    page.fill("input[name=username]", user["username"])
+    page.fill("input[name=password]", user["password"])
+    page.click("button[type=submit]")
+
+
+def test_admin_console_and_profile(sandbox, page, screenshots):
+    admin = sandbox.user("admin")
+    page.route("http://localhost:5000/**", lambda route: route.fulfill(body="back at the app"))
+    _authorize(page, sandbox, "openid%20profile%20email%20offline_access%20read:applications")
+    _sign_in(page, admin)
+    page.click("button[name=decision][value=allow]")
+    page.wait_for_url("http://localhost:5000/**")
+    code = re.search(r"code=([^&]+)", page.url).group(1)
+    lab = sandbox.app_named("Connected App Lab")
+    tokens = requests.post(f"{sandbox.issuer}/token", timeout=5, data={
+        "grant_type": "authorization_code", "code": code, "client_id": lab["client_id"],
+        "client_secret": lab["client_secret"],
+        "redirect_uri": "http://localhost:5000/auth/callback"}).json()
+    me = requests.get(f"{sandbox.url}/accounts/api/me", timeout=5,
+                      headers={"Authorization": f"Bearer {tokens['access_token']}"})
+    assert me.status_code == 200
+
+    page.goto(f"{sandbox.url}/console/access-management/connected-apps/")
+    assert page.get_by_role("heading", name="Connected Apps").is_visible()
+    assert page.get_by_role("link", name="Connected App Lab").is_visible()
+    page.screenshot(path=str(screenshots / "sandbox-connected-apps.png"), full_page=True)
+
+    page.get_by_role("link", name="Authorizations").first.click()
+    assert page.get_by_role("row", name=re.compile("Alex Rivera")).is_visible()
+    page.screenshot(path=str(screenshots / "sandbox-app-authorizations.png"), full_page=True)
+
+    page.goto(f"{sandbox.url}/console/access-management/connected-apps/new?kind=user")
+    page.fill("input[name=name]", "Release Notes Bot")
+    page.fill("textarea[name=redirect_uris]", "http://localhost:7000/callback")
+    page.check("input[name=scope][value=openid]")
+    page.get_by_role("button", name="Create app").click()
+    assert page.get_by_text("Release Notes Bot was created").is_visible()
+
+    page.goto(f"{sandbox.url}/console/audit-log/")
+    assert page.get_by_role("heading", name="Audit log").is_visible()
+    assert page.get_by_text(re.compile(r"Showing 1–\d+ of \d+ entries")).is_visible()
+    page.screenshot(path=str(screenshots / "sandbox-audit-log.png"), full_page=True)
+
+    page.goto(f"{sandbox.url}/console/profile/connected-apps")
+    assert page.get_by_role("heading", name="Connected App Lab").is_visible()
+    assert page.get_by_text("Last used Never").count() == 0
+    page.screenshot(path=str(screenshots / "sandbox-profile.png"), full_page=True)
+    page.get_by_role("button", name="Revoke").click()
+    assert page.get_by_text("no longer has access").is_visible()
+    assert requests.get(f"{sandbox.url}/console/profile/connected-apps", timeout=5,
+                        allow_redirects=False).status_code == 302
