@@ -6,7 +6,7 @@ the current app; nothing is created at import time.
 """
 
 from flask import Flask, current_app
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 
 
@@ -26,30 +26,14 @@ class Storage:
         self.sessions = scoped_session(sessionmaker(bind=self.engine, expire_on_commit=False))
 
     def create_tables(self) -> None:
-        """Create missing tables. A database written by an older sandbox (a table lacks a
-        column) has its tables rebuilt empty, keeping the signing keys and settings; the demo
-        seeds again anyway."""
         from . import models, policy_models  # noqa: F401  (registers the tables on Base.metadata)
 
-        outdated = _outdated_tables(self.engine)
-        if outdated:
-            kept = {"signing_keys", "settings"}
-            Base.metadata.drop_all(self.engine, tables=[
-                table for table in Base.metadata.sorted_tables if table.name not in kept])
         Base.metadata.create_all(self.engine)
 
     def dispose(self) -> None:
         """Close every connection (tests call it before deleting the database file)."""
         self.sessions.remove()
         self.engine.dispose()
-
-
-def _outdated_tables(engine) -> list[str]:
-    existing = inspect(engine)
-    names = set(existing.get_table_names())
-    return [table.name for table in Base.metadata.sorted_tables if table.name in names and (
-        {column.name for column in table.columns}
-        - {column["name"] for column in existing.get_columns(table.name)})]
 
 
 def _sqlite_pragmas(connection, _record) -> None:

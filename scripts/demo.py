@@ -22,6 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 DEMO_FILE = INSTANCE / "sandbox-demo.json"
+DEFAULT_DATABASE = INSTANCE / "sandbox.db"
 ENV_FILE = ROOT / ".env"
 SAMPLE_BUILDER = ROOT / "samples" / "hello-mule" / "build_jar.py"
 SAMPLE_JAR = ROOT / "samples" / "hello-mule" / "target" / "hello-mule-1.0.0-mule-application.jar"
@@ -144,7 +145,9 @@ def main() -> None:
     sandbox_env = {**os.environ, "SANDBOX_BASE_URL": sandbox_url}
 
     previous = json.loads(DEMO_FILE.read_text()) if DEMO_FILE.exists() else None
-    demo = seed(sandbox_env, redirect_uri) if args.reset or previous is None else previous
+    database_gone = "SANDBOX_DATABASE_URL" not in os.environ and not DEFAULT_DATABASE.exists()
+    fresh = args.reset or previous is None or database_gone
+    demo = seed(sandbox_env, redirect_uri) if fresh else previous
     wanted = {"ANYPOINT_URL": sandbox_url, **demo_credentials(demo),
               "ANYPOINT_REDIRECT_URI": redirect_uri,
               "ANYPOINT_POST_LOGOUT_REDIRECT_URI": f"{app_url}/",
