@@ -84,8 +84,12 @@ def seed_demo(redirect_uris=()) -> dict:
         client_id=uuid.uuid4().hex, client_secret=secrets.token_hex(16), name="CI Deployer",
         app_type="client", grant_types=["client_credentials"], redirect_uris=[],
         scopes=list(CI_SCOPES), owner_org_id=root.id, owner_user_id=users[0].id,
-        context_scopes=[ConnectedAppScope(scope=scope, organization_id=root.id,
-                                          environment_id=envs[0].id) for scope in CI_SCOPES])
+        # It sees every environment of the organization but deploys only to Sandbox, so a
+        # pipeline aimed at Production is refused with a 403 that names the missing scope.
+        context_scopes=[ConnectedAppScope(scope="view:environment", organization_id=root.id),
+                        *(ConnectedAppScope(scope=scope, organization_id=root.id,
+                                            environment_id=envs[0].id)
+                          for scope in RUNTIME_MANAGER)])
     session.add_all([lab, deployer])
     session.commit()
     return {

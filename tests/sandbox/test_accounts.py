@@ -73,7 +73,7 @@ def test_unknown_organization_is_404_message(sign_in, client):
     assert response.status_code == 404 and "nope" in response.json["message"]
 
 
-def test_ci_deployer_me_returns_client_and_sees_sandbox_only(client, deployer, seed):
+def test_ci_deployer_me_returns_client_and_sees_every_environment(client, deployer, seed):
     token = client.post(TOKEN, data={"grant_type": "client_credentials",
                                      "client_id": deployer["client_id"],
                                      "client_secret": deployer["client_secret"]}).json
@@ -82,7 +82,8 @@ def test_ci_deployer_me_returns_client_and_sees_sandbox_only(client, deployer, s
     assert body["client"]["name"] == "CI Deployer"
     assert body["user"]["username"] == "admin"  # the app's owner, as on Anypoint
     envs = client.get(environments_of(seed), headers=bearer(token["access_token"])).json
-    assert [env["name"] for env in envs["data"]] == ["Sandbox"]
+    # view:environment is organization-wide; its Runtime Manager scopes are Sandbox-only
+    assert sorted(env["name"] for env in envs["data"]) == ["Design", "Production", "Sandbox"]
 
 
 def test_expired_access_token_is_401(tmp_path):
