@@ -30,7 +30,19 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
 
     Raises :class:`SettingsError` naming the first missing or malformed setting.
     """
-    from . import access, activity, auth, csrf, dashboard, errors, security, sessions
+    from . import (
+        access,
+        activity,
+        auth,
+        cicd,
+        csrf,
+        dashboard,
+        deploy,
+        errors,
+        lab,
+        security,
+        sessions,
+    )
     from .anypoint import AnypointClient
     from .context import EXTENSION, Services, record
     from .oidc import Provider
@@ -59,6 +71,6 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     errors.init_app(app)
     csrf.init_app(app)
     app.jinja_env.filters["when"] = _when
-    for module in (dashboard, auth, access, activity):
+    for module in (dashboard, auth, access, lab, deploy, cicd, activity):
         app.register_blueprint(module.bp)
     return app

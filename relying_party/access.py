@@ -12,7 +12,8 @@ from flask import Blueprint, jsonify, redirect, render_template, request, sessio
 
 from . import probes
 from .context import current_tokens, services, signed_in
-from .errors import Problem, end_delegation, wants_json
+from .errors import Problem, end_delegation, ended_page, wants_json
+from .lab_probe import confirm
 from .scopes import describe
 from .trace import fingerprint
 
@@ -50,12 +51,18 @@ def _answer(result: dict):
 
 @bp.get("/access")
 def show():
-    """Requested vs granted scopes, the token set, the ID token report card, last results."""
+    """Requested vs granted scopes, the token set, the ID token report card, last results.
+
+    Confirms the delegation with one API call first (see ``lab_probe.confirm``): a delegation
+    revoked outside the app gives the "access ended" page (401).
+    """
     result = session.pop("last_result", None)
-    if not signed_in() and session.get("ended") and result:
-        return render_template("access/ended.html", result=result, reason=session["ended"]), 401
+    if not signed_in() and session.get("ended"):
+        return ended_page(result)
     _require_signed_in()
     tokens = current_tokens()
+    confirm(services(), session["grant_id"], tokens)  # revoked elsewhere? (401, then refresh)
+    tokens = current_tokens(refresh=False) or tokens
     requested = session.get("requested") or []
     granted = list(tokens.scopes)
     rows = [{"scope": s, "description": describe(s), "requested": s in requested,

@@ -105,6 +105,7 @@ class AnypointClient:
         Status codes are left to the caller.
         """
         headers = dict(kwargs.pop("headers", None) or {})
+        body = kwargs.pop("data", None)  # a platform API body, e.g. a streamed multipart upload
         secrets = tuple(s for s in (bearer, self._client_secret) if s)
         if bearer:
             headers["Authorization"] = f"Bearer {bearer}"
@@ -113,33 +114,36 @@ class AnypointClient:
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
             secrets += (headers["Authorization"].split()[1],)
         secrets += tuple(v for v in (form or {}).values() if isinstance(v, str) and len(v) > 16)
+        shown = self._shown(headers, form, body if body is not None else kwargs.get("json"))
         started = time.monotonic()
         try:
-            response = self.http.request(method, url, headers=headers, data=form,
+            response = self.http.request(method, url, headers=headers,
+                                         data=form if form is not None else body,
                                          timeout=self.timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as error:
             took = int((time.monotonic() - started) * 1000)
             kind = "timed out" if isinstance(error, requests.Timeout) else "could not be reached"
-            self.recorder(Exchange.build(label, method, url, None, took,
-                                         request=self._shown(headers, form),
+            self.recorder(Exchange.build(label, method, url, None, took, request=shown,
                                          error=f"{type(error).__name__}: {kind}",
                                          secrets=secrets))
             raise PlatformUnavailable(f"{url} {kind}", url=url) from None
         took = int((time.monotonic() - started) * 1000)
-        body = _body(response)
-        if isinstance(body, dict):
-            secrets += tuple(str(body[k]) for k in ("access_token", "refresh_token", "id_token")
-                             if body.get(k))
+        answer = _body(response)
+        if isinstance(answer, dict):
+            secrets += tuple(str(answer[k]) for k in ("access_token", "refresh_token", "id_token")
+                             if answer.get(k))
         self.recorder(Exchange.build(label, method, url, response.status_code, took,
-                                     request=self._shown(headers, form), response=body,
+                                     request=shown, response=answer,
                                      secrets=secrets))
         return response
 
     @staticmethod
-    def _shown(headers: dict, form: dict | None) -> dict:
+    def _shown(headers: dict, form: dict | None, body=None) -> dict:
         shown = {"headers": headers} if headers else {}
         if form:
             shown["form"] = form
+        if body is not None:  # JSON as is; anything else (a streamed upload) as its summary
+            shown["body"] = body if isinstance(body, dict | list) else str(body)[:2000]
         return shown
 
     # -- the provider (OpenID Connect / OAuth endpoints from discovery) ----------------------

@@ -7,8 +7,10 @@ status code, the words and the "what now" button. Never a stack trace, never an 
 from __future__ import annotations
 
 import logging
+import time
+from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, render_template, request, session, url_for
+from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
 from .anypoint import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
@@ -55,6 +57,50 @@ def end_delegation(reason: str) -> None:
     session["ended"] = reason
 
 
+def observed(error: DelegationEnded) -> str:
+    """What the app saw when the delegation ended, in words (kept in ``session["ended"]``)."""
+    if error.status == 401 and error.url:
+        return f"Anypoint answered 401 (access token refused) to {urlsplit(error.url).path}"
+    if error.message.startswith("refresh refused: "):
+        return f"Anypoint refused the refresh token ({error.message.split(': ', 1)[1]})"
+    return error.message or "your access was revoked or has expired"
+
+
+def refreshed_after_401(error: DelegationEnded) -> DelegationEnded | None:
+    """A page's API call (GET) got 401: maybe only the access token was revoked. Refresh and
+    return ``None`` to reload the page, or the refusal to report. A token this retry issued that
+    is refused again within 30 s is not retried (no redirect loop)."""
+    from .context import services, signed_in
+    from .trace import fingerprint
+
+    if error.status != 401 or request.method != "GET" or not signed_in():
+        return error
+    tokens = services().tokens
+    held = tokens.load(session["grant_id"])
+    retried = session.get("retried_401") or {}
+    if held is None or (retried.get("token") == fingerprint(held.access_token)
+                        and time.time() - retried.get("at", 0) < 30):
+        return error
+    try:
+        renewed = tokens.fresh(session["grant_id"], force=True)
+    except DelegationEnded as refusal:
+        return DelegationEnded(f"{observed(error)}; then {observed(refusal)}")
+    except PlatformError:
+        return error
+    session["retried_401"] = {"token": fingerprint(renewed.access_token), "at": time.time()}
+    return None
+
+
+def ended_page(result: dict | None = None):
+    """The "your access ended" answer (401): JSON for API callers, else the page that says what
+    was observed, the likely causes and "Sign in again"; ``result`` is a probe table to show."""
+    reason = session.get("ended") or "your access was revoked or has expired"
+    if wants_json():
+        return jsonify(error="delegation_ended", error_description=(
+            f"Your access was revoked or has expired: {reason}. Sign in again.")), 401
+    return render_template("access/ended.html", reason=reason, result=result), 401
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers for Problem, the platform exceptions and HTTP errors."""
 
@@ -64,12 +110,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(DelegationEnded)
     def delegation_ended(error: DelegationEnded):
-        end_delegation("your access was revoked or has expired")
-        return render_problem(Problem(
-            401, "Your access has ended",
-            "Your access was revoked or has expired, so this app can no longer act for you. "
-            "Sign in again to give it access.", "delegation_ended",
-            (url_for("dashboard.index"), "Sign in again")))
+        final = refreshed_after_401(error)
+        if final is None:
+            return redirect(request.full_path.rstrip("?"), 303)
+        end_delegation(observed(final))
+        return ended_page()
 
     @app.errorhandler(MissingScope)
     def missing_scope(error: MissingScope):

@@ -195,3 +195,82 @@ class Me:
             organization=Organization.from_json(user["organization"]),
             business_groups=tuple(groups.values()),
         )
+
+
+def _epoch_seconds(millis) -> float | None:
+    """Anypoint's epoch milliseconds as seconds; None for anything that is not a number."""
+    if isinstance(millis, bool) or not isinstance(millis, int | float):
+        return None
+    return millis / 1000
+
+
+@dataclass(frozen=True)
+class MuleVersion:
+    """One Mule runtime offered by CloudHub (GET /cloudhub/api/mule-versions, §5.1)."""
+
+    version: str
+    state: str = "ACTIVE"
+    recommended: bool = False
+    release_channel: str | None = None
+    end_of_support: float | None = None
+
+    @classmethod
+    def from_json(cls, doc: dict) -> MuleVersion:
+        if not isinstance(doc.get("version"), str) or not doc["version"]:
+            raise ValueError("a mule-versions item has no version")
+        return cls(version=doc["version"], state=str(doc.get("state") or "ACTIVE"),
+                   recommended=bool(doc.get("recommended", False)),
+                   release_channel=doc.get("releaseChannel"),
+                   end_of_support=_epoch_seconds(doc.get("endOfSupportDate")))
+
+
+@dataclass(frozen=True)
+class Application:
+    """A CloudHub 1.0 application (GET /cloudhub/api/v2/applications[/{domain}], §5.1)."""
+
+    #: Statuses (or deploymentUpdateStatus values) that will change without anybody acting.
+    TRANSITIONAL = frozenset({"DEPLOYING", "UNDEPLOYING"})
+
+    domain: str
+    status: str
+    update_status: str | None = None
+    failure_reason: str | None = None
+    last_update: float | None = None
+    full_domain: str | None = None
+    region: str | None = None
+    workers: int | None = None
+    worker_type: str | None = None
+    mule_version: str | None = None
+    file_name: str | None = None
+    properties: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_json(cls, doc: dict) -> Application:
+        if not isinstance(doc.get("domain"), str) or not doc["domain"]:
+            raise ValueError("an application has no domain")
+        workers = doc.get("workers") if isinstance(doc.get("workers"), dict) else {}
+        kind = workers.get("type") if isinstance(workers.get("type"), dict) else {}
+        runtime = doc.get("muleVersion") if isinstance(doc.get("muleVersion"), dict) else {}
+        props = doc.get("properties") if isinstance(doc.get("properties"), dict) else {}
+        amount = workers.get("amount")
+        return cls(
+            domain=doc["domain"], status=str(doc.get("status") or "UNDEPLOYED"),
+            update_status=doc.get("deploymentUpdateStatus") or None,
+            failure_reason=doc.get("deploymentFailureReason") or None,
+            last_update=_epoch_seconds(doc.get("lastUpdateTime")),
+            full_domain=doc.get("fullDomain"), region=doc.get("region"),
+            workers=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
+            worker_type=kind.get("name"), mule_version=runtime.get("version"),
+            file_name=doc.get("fileName"),
+            properties=tuple(sorted((str(k), str(v)) for k, v in props.items())),
+        )
+
+    @property
+    def transitional(self) -> bool:
+        """True while CloudHub is still moving the application (deploying, stopping)."""
+        return self.status in self.TRANSITIONAL or self.update_status in self.TRANSITIONAL
+
+    @property
+    def failed(self) -> bool:
+        """True when the last deployment failed (DEPLOY_FAILED, or an update that failed)."""
+        return "FAIL" in self.status or "FAIL" in (self.update_status or "")

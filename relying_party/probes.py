@@ -1,7 +1,8 @@
 """What the provider says about our tokens: introspection, an API call, a refresh attempt; revoke.
 
-Each probe returns a row ``{"token", "check", "works", "detail"}`` for the result table; probes
-never raise for a rejected token (that is the answer), only PlatformUnavailable when nobody answers.
+Each probe returns a row ``{"token", "check", "works", "detail"}`` for the result table (the API
+probe adds ``status``, a refused refresh adds ``error``); probes never raise for a rejected token
+(that is the answer), only PlatformUnavailable when nobody answers.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from .models import TokenSet
 HINTS = {"access": "access_token", "refresh": "refresh_token"}
 
 
-def _row(token: str, check: str, works: bool, detail: str) -> dict:
-    return {"token": token, "check": check, "works": works, "detail": detail}
+def _row(token: str, check: str, works: bool, detail: str, **extra) -> dict:
+    return {"token": token, "check": check, "works": works, "detail": detail, **extra}
 
 
 def introspect(svc: Services, tokens: TokenSet) -> list[dict]:
@@ -52,11 +53,12 @@ def api_probe(svc: Services, tokens: TokenSet) -> dict:
         call = lambda: svc.client.userinfo(endpoint, tokens.access_token)  # noqa: E731
     try:
         call()
-        return _row("access", check, True, "200 OK")
+        return _row("access", check, True, "200 OK", status=200)
     except DelegationEnded as error:
-        return _row("access", check, False, f"{error.status} rejected")
+        return _row("access", check, False, f"{error.status} rejected", status=error.status)
     except MissingScope as error:
-        return _row("access", check, True, f"403 (token accepted, scope missing: {error.message})")
+        return _row("access", check, True, f"403 (token accepted, scope missing: {error.message})",
+                    status=403)
 
 
 def refresh_probe(svc: Services, grant_id: str) -> dict:
@@ -64,7 +66,9 @@ def refresh_probe(svc: Services, grant_id: str) -> dict:
     try:
         renewed = svc.tokens.fresh(grant_id, force=True)
     except DelegationEnded as error:
-        return _row("refresh", "Refresh attempt", False, str(error))
+        # "refresh refused: invalid_grant" → "invalid_grant" (see signin.refresher)
+        return _row("refresh", "Refresh attempt", False, str(error),
+                    error=str(error).removeprefix("refresh refused: "))
     return _row("refresh", "Refresh attempt", True,
                 f"new access token issued (refresh #{renewed.refresh_count})")
 

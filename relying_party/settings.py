@@ -17,6 +17,15 @@ ANYPOINT_DISCOVERY_PATH = "/accounts/api/v2/oauth2" + WELL_KNOWN
 DEFAULT_SCOPES = "openid profile email offline_access view:environment read:applications"
 CLIENT_AUTH_METHODS = ("auto", "client_secret_basic", "client_secret_post")
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
+# The provider's pages the revocation lab links to: (path on *.anypoint.mulesoft.com, path on any
+# other ANYPOINT_URL, i.e. the sandbox's console). ANYPOINT_PROFILE_URL, ANYPOINT_PASSWORD_URL and
+# ANYPOINT_ADMIN_URL override them; "{client_id}" is filled in.
+PROVIDER_PAGES = {
+    "profile": ("/accounts/#/cs/profile", "/console/profile/connected-apps"),
+    "password": ("/accounts/#/cs/profile", "/console/profile/password"),
+    "admin": ("/accounts/#/cs/core/connectedApps",
+              "/console/access-management/connected-apps/{client_id}/authorizations"),
+}
 
 
 class SettingsError(RuntimeError):
@@ -48,6 +57,9 @@ class Settings:
     clock_leeway_seconds: int
     refresh_margin_seconds: int
     instance_path: str | None
+    profile_url: str = ""
+    password_url: str = ""
+    admin_url: str = ""
 
     @property
     def secure_cookies(self) -> bool:
@@ -66,6 +78,13 @@ def _url(name: str, value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise SettingsError(f"{name} must be an absolute http(s) URL, got {value!r}")
     return value
+
+
+def _page(name: str, value: str) -> str:
+    """A provider page for people; ``{client_id}`` is the only placeholder allowed."""
+    if "{" in value.replace("{client_id}", ""):
+        raise SettingsError(f"{name} may only contain the placeholder {{client_id}}")
+    return _url(name, value)
 
 
 def _number(name: str, value: str, kind: type, minimum: float) -> float | int:
@@ -101,6 +120,7 @@ def load_settings(overrides: dict | None = None, env_file: str | None = ".env") 
     )
     derived_issuer = discovery[: -len(WELL_KNOWN)] if discovery.endswith(WELL_KNOWN) else None
     issuer = _url("OIDC_ISSUER", get("OIDC_ISSUER", derived_issuer))
+    on_anypoint = (urlsplit(anypoint_url).hostname or "").endswith("anypoint.mulesoft.com")
     scopes = tuple(get("ANYPOINT_SCOPES", DEFAULT_SCOPES).split())
     if "openid" not in scopes:
         scopes = ("openid", *scopes)
@@ -154,4 +174,7 @@ def load_settings(overrides: dict | None = None, env_file: str | None = ".env") 
             "REFRESH_MARGIN_SECONDS", get("REFRESH_MARGIN_SECONDS", "60"), int, 0
         ),
         instance_path=raw.get("INSTANCE_PATH") or None,
+        **{f"{page}_url": _page(f"ANYPOINT_{page.upper()}_URL", get(
+            f"ANYPOINT_{page.upper()}_URL", anypoint_url + paths[not on_anypoint]))
+           for page, paths in PROVIDER_PAGES.items()},
     )

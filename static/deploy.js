@@ -1,0 +1,203 @@
+// The deploy pages: environment picker, live name check, upload progress, live status.
+// External file (the CSP forbids inline script); without JavaScript every form still posts.
+(function () {
+  "use strict";
+
+  var KINDS = { STARTED: "badge-ok", DEPLOY_FAILED: "badge-bad", DELETED: "badge-bad",
+                DEPLOYING: "badge-warn", UNDEPLOYING: "badge-warn" };
+
+  function moving(status, update) {
+    return status === "DEPLOYING" || status === "UNDEPLOYING" || update === "DEPLOYING";
+  }
+
+  function setBadge(el, status, update) {
+    if (!el) { return; }
+    el.textContent = status + (update === "DEPLOYING" && status !== "DEPLOYING" ? " · updating" : "");
+    el.className = "badge status " + (KINDS[status] || "") + (moving(status, update) ? " is-moving" : "");
+    el.setAttribute("data-status", status);
+  }
+
+  function readable(iso) {
+    return iso ? iso.replace("T", " ").replace("Z", " UTC") : "—";
+  }
+
+  function getJSON(url, done, failed) {
+    var xhr = new XMLHttpRequest();
+    xhr.open("GET", url);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.onload = function () {
+      var body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+      if (xhr.status === 200 && body) { done(body); } else if (failed) { failed(xhr.status, body); }
+    };
+    xhr.onerror = function () { if (failed) { failed(0, null); } };
+    xhr.send();
+  }
+
+  function formatMB(bytes) { return (bytes / 1048576).toFixed(1) + " MB"; }
+
+  // -- environment picker: choosing is enough ------------------------------------------------
+  function initPicker(root) {
+    root.querySelectorAll("select.js-autosubmit").forEach(function (select) {
+      select.addEventListener("change", function () { select.form.submit(); });
+    });
+    root.querySelectorAll(".js-hide").forEach(function (el) { el.hidden = true; });
+  }
+
+  // -- the applications list refreshes itself while anything is moving ------------------------
+  function initList(root) {
+    var table = root.querySelector("#applications-table");
+    if (!table || table.getAttribute("data-transitional") !== "true") { return; }
+    var live = root.querySelector("#applications-live");
+    if (live) { live.hidden = false; }
+    function poll() {
+      getJSON(table.getAttribute("data-poll-url"), function (body) {
+        var rows = table.querySelectorAll("tbody tr[data-domain]");
+        if (rows.length !== body.applications.length) { window.location.reload(); return; }
+        body.applications.forEach(function (app) {
+          var row = table.querySelector('tr[data-domain="' + app.domain + '"]');
+          if (!row) { window.location.reload(); return; }
+          setBadge(row.querySelector(".cell-status .badge"), app.status, app.update_status);
+          row.querySelector(".cell-updated").textContent = readable(app.updated);
+        });
+        if (body.transitional) { window.setTimeout(poll, 2000); } else if (live) { live.hidden = true; }
+      }, function () { window.setTimeout(poll, 5000); });
+    }
+    window.setTimeout(poll, 1500);
+  }
+
+  // -- live availability check of the application name ---------------------------------------
+  function initNameCheck(root) {
+    var input = root.querySelector("input[data-check-url]");
+    var out = root.querySelector("#name-check");
+    if (!input || !out) { return; }
+    var timer = null, asked = "";
+    function check() {
+      var name = input.value.trim();
+      if (!name) { out.textContent = ""; out.className = "hint"; return; }
+      asked = name;
+      out.textContent = "Checking " + name + "…";
+      out.className = "hint";
+      getJSON(input.getAttribute("data-check-url") + "&name=" + encodeURIComponent(name),
+        function (body) {
+          if (body.name !== asked) { return; }
+          if (body.available === true) {
+            out.textContent = "✓ " + name + ".cloudhub.io is available";
+            out.className = "hint hint-ok";
+          } else {
+            out.textContent = body.message || (name + " is not available");
+            out.className = body.available === null ? "hint" : "hint hint-bad";
+          }
+        });
+    }
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, 350);
+    });
+    if (input.value.trim()) { check(); }
+  }
+
+  // -- uploads with a progress bar (XMLHttpRequest upload events) -----------------------------
+  function replaceMain(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var fresh = doc.querySelector("main");
+    var main = document.querySelector("main");
+    if (!fresh || !main) { document.open(); document.write(html); document.close(); return; }
+    main.innerHTML = fresh.innerHTML;
+    document.title = doc.title;
+    init(main);
+    var alert = main.querySelector("[role=alert], .refusal");
+    if (alert) { alert.scrollIntoView({ block: "center" }); }
+  }
+
+  function initUploads(root) {
+    if (!window.FormData || !window.XMLHttpRequest) { return; }
+    root.querySelectorAll("form.js-upload").forEach(function (form) {
+      var box = document.getElementById(form.getAttribute("data-progress"));
+      var bar = box && box.querySelector("progress");
+      var text = box && box.querySelector(".upload-text");
+      var button = form.querySelector("button[type=submit]");
+      form.addEventListener("submit", function (event) {
+        var file = form.querySelector("input[type=file]");
+        if (!box || !file || !file.files.length) { return; }  // let the server explain
+        event.preventDefault();
+        form.querySelectorAll(".field-error").forEach(function (el) { el.hidden = true; });
+        form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+        var xhr = new XMLHttpRequest();
+        xhr.open("POST", form.action);
+        box.hidden = false;
+        box.classList.remove("is-failed");
+        button.disabled = true;
+        bar.value = 0;
+        text.textContent = "Uploading " + file.files[0].name + "…";
+        xhr.upload.onprogress = function (e) {
+          if (!e.lengthComputable) { return; }
+          var percent = Math.floor(e.loaded * 100 / e.total);
+          bar.value = percent;
+          text.textContent = "Uploading " + formatMB(e.loaded) + " of " + formatMB(e.total) +
+            " (" + percent + "%)";
+        };
+        xhr.upload.onload = function () {
+          bar.value = 100;
+          text.textContent = "Uploaded. Anypoint is checking the JAR…";
+        };
+        xhr.onload = function () {
+          if (xhr.status < 300 && xhr.responseURL && xhr.responseURL !== form.action) {
+            window.location.assign(xhr.responseURL);
+          } else {
+            replaceMain(xhr.responseText);
+          }
+        };
+        xhr.onerror = function () {
+          box.classList.add("is-failed");
+          text.textContent = "The upload was interrupted: the connection closed before an " +
+            "answer came. Check your connection and the file size, then try again.";
+          button.disabled = false;
+        };
+        xhr.send(new FormData(form));
+      });
+    });
+  }
+
+  // -- one application's status, followed until it settles -----------------------------------
+  function initStatus(root) {
+    var state = root.querySelector("#app-state");
+    if (!state || state.getAttribute("data-transitional") !== "true") { return; }
+    var first = state.getAttribute("data-status");
+    function poll() {
+      getJSON(state.getAttribute("data-status-url"), function (body) {
+        setBadge(root.querySelector("#app-status"), body.status, body.update_status);
+        var text = root.querySelector("#status-text");
+        if (text) { text.textContent = body.status; }
+        var updated = root.querySelector("#app-updated");
+        if (updated) { updated.textContent = readable(body.updated); }
+        var failure = root.querySelector("#failure-reason");
+        if (failure && body.failed && body.reason) {
+          failure.querySelector(".reason-text").textContent = body.reason;
+          failure.hidden = false;
+        }
+        if (body.transitional) { window.setTimeout(poll, 1000); return; }
+        root.querySelector("#app-live").hidden = true;
+        if (body.status !== first || body.failed) { window.location.reload(); }
+      }, function (status) {
+        if (status === 404) {
+          setBadge(root.querySelector("#app-status"), "DELETED", null);
+          root.querySelector("#app-live").hidden = true;
+        } else {
+          window.setTimeout(poll, 3000);
+        }
+      });
+    }
+    window.setTimeout(poll, 800);
+  }
+
+  function init(root) {
+    initPicker(root);
+    initList(root);
+    initNameCheck(root);
+    initUploads(root);
+    initStatus(root);
+  }
+
+  init(document);
+})();

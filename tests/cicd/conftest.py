@@ -1,0 +1,118 @@
+"""Fixtures for the pipeline deploy: a fast sandbox served over HTTP, the CI Deployer's settings,
+the command run in-process (CliRunner, in an empty folder) or as a real ``flask`` subprocess with
+an environment that holds nothing of the web app's settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from relying_party.pipeline import deploy
+from tests.cloudhub.jars import load_builder
+from tests.sandbox.conftest import TOKEN, bearer
+from tests.support.sandbox import run_sandbox
+
+FLASK = pathlib.Path(sys.executable).with_name("flask")
+APPLICATIONS = "/cloudhub/api/v2/applications"
+
+
+class CiSandbox:
+    """The sandbox, and what a test asks it as the CI Deployer or the admin."""
+
+    def __init__(self, tmp_path, **config):
+        self.handle = run_sandbox(tmp_path / "sandbox.db", SANDBOX_UPLOAD_DIR=str(
+            tmp_path / "uploads"), **{"SANDBOX_DEPLOY_SECONDS": 0.3, **config})
+        self.url = self.handle.url
+        self.deployer = self.handle.app_named("CI Deployer")
+        self.http = self.handle.app.test_client()
+
+    def env(self, secret: str | None = None) -> dict[str, str]:
+        """The command's settings for the CI Deployer (``secret`` replaces the real one)."""
+        return {"ANYPOINT_URL": self.url, "ANYPOINT_CI_CLIENT_ID": self.deployer["client_id"],
+                "ANYPOINT_CI_CLIENT_SECRET": secret or self.deployer["client_secret"]}
+
+    def environment_id(self, name: str) -> str:
+        envs = self.handle.seed["organization"]["environments"]
+        return next(env["id"] for env in envs if env["name"] == name)
+
+    def application(self, name: str, environment: str = "Sandbox") -> dict:
+        """The application as the CloudHub API shows it to the CI Deployer."""
+        token = self.http.post(TOKEN, data={
+            "grant_type": "client_credentials", "client_id": self.deployer["client_id"],
+            "client_secret": self.deployer["client_secret"]}).json["access_token"]
+        response = self.http.get(f"{APPLICATIONS}/{name}", headers={
+            **bearer(token), "X-ANYPNT-ENV-ID": self.environment_id(environment)})
+        assert response.status_code == 200, response.json
+        return response.json
+
+    def stop(self) -> None:
+        self.handle.stop()
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    instance = CiSandbox(tmp_path)
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture(scope="session")
+def builder():
+    return load_builder()
+
+
+@pytest.fixture(scope="session")
+def sample_jar(builder, tmp_path_factory):
+    """hello-mule's deployable JAR (minMuleVersion 4.4.0)."""
+    return builder.build(tmp_path_factory.mktemp("jars") / "hello-mule-1.0.0-mule-application.jar")
+
+
+@pytest.fixture
+def cli(tmp_path):
+    """``cli(args, env)`` runs the command in-process from an empty folder (no .env); returns
+    click's Result (exit_code, stdout, stderr)."""
+    folder = tmp_path / "pipeline"
+    folder.mkdir()
+
+    def invoke(args: list[str], env: dict[str, str]):
+        runner = CliRunner()
+        cwd = os.getcwd()
+        os.chdir(folder)
+        try:
+            unset = {name: None for name in ("ANYPOINT_URL", "ANYPOINT_CI_CLIENT_ID",
+                                             "ANYPOINT_CI_CLIENT_SECRET")}
+            return runner.invoke(deploy, [str(arg) for arg in args], env={**unset, **env},
+                                 catch_exceptions=False)
+        finally:
+            os.chdir(cwd)
+
+    return invoke
+
+
+@pytest.fixture
+def flask_cli(tmp_path):
+    """``flask_cli(args, env)`` runs ``flask --app app deploy ARGS`` as a real process, in an
+    empty folder and with only PATH, HOME and ``env`` in its environment: none of the web app's
+    settings (ANYPOINT_CLIENT_ID, SECRET_KEY…) exist for it."""
+    folder = tmp_path / "ci-workspace"
+    folder.mkdir()
+
+    def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
+        base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(folder),
+                "LANG": "C.UTF-8"}
+        return subprocess.run([str(FLASK), "--app", "app", "deploy", *map(str, args)],
+                              cwd=folder, env={**base, **env}, capture_output=True, text=True,
+                              timeout=120)
+
+    return run
+
+
+def parsed(stdout: str) -> dict:
+    """The one JSON object --json prints (and proof it is exactly one)."""
+    return json.loads(stdout)
