@@ -12,15 +12,32 @@ from flask import Blueprint, current_app, redirect, request, session, url_for
 
 from . import csrf, signin
 from .anypoint import PlatformError
-from .context import record, services, trace_key
+from .context import browser_id, record, services, trace_key
 from .errors import Problem
 from .oidc import authorization_url, new_flow
 from .trace import Exchange
 
 bp = Blueprint("auth", __name__)
 
-MAX_FLOWS = 5
 FLOW_SECONDS = 600
+FLOW_KEY = "flow:"
+
+
+def take_flow(state: str) -> dict | None:
+    """The pending sign-in for ``state`` if this browser started it, removed so it works once.
+
+    Flows live in the store, each under its own key, not in the session record: a request that
+    was in flight while ``/login`` ran would otherwise write the session back without the flow.
+    """
+    if not state or len(state) > 128:
+        return None
+    store = services().store
+    with store.lock(FLOW_KEY + state):
+        flow = store.get(FLOW_KEY + state)
+        if flow is None or flow.get("browser") != session.get("browser"):
+            return None
+        store.delete(FLOW_KEY + state)
+    return flow
 
 
 def safe_next(target: str | None) -> str:
@@ -56,10 +73,8 @@ def login():
     metadata = svc.provider.metadata()
     scopes = requested_scopes(metadata)
     flow = new_flow(scopes, safe_next(request.args.get("next")))
-    now = time.time()
-    flows = {s: f for s, f in session.get("flows", {}).items() if now - f["created"] < FLOW_SECONDS}
-    flows[flow["state"]] = flow
-    session["flows"] = dict(sorted(flows.items(), key=lambda kv: kv[1]["created"])[-MAX_FLOWS:])
+    flow["browser"] = browser_id()
+    svc.store.set(FLOW_KEY + flow["state"], flow, FLOW_SECONDS)
     target = authorization_url(metadata, svc.settings, flow)
     record(Exchange.build("authorize redirect", "GET", target, 302, None,
                           request={"scopes": list(scopes)}))
@@ -72,10 +87,7 @@ def callback():
     svc = services()
     params = request.args.to_dict()
     record(Exchange.build("callback", "GET", request.url, None, None, request=params))
-    flows = dict(session.get("flows", {}))
-    flow = flows.pop(params.get("state") or "", None)
-    if flow is not None:
-        session["flows"] = flows
+    flow = take_flow(params.get("state") or "")
     if flow is None or time.time() - flow["created"] > FLOW_SECONDS:
         raise Problem(400, "Sign-in did not complete",
                       "This sign-in answer does not belong to a sign-in started in this browser, "
@@ -85,7 +97,7 @@ def callback():
     trace_id = session.get("trace_id")
     current_app.session_interface.regenerate(session)
     session.clear()
-    session.update(flows=flows, trace_id=trace_id or secrets.token_urlsafe(16))
+    session.update(browser=flow["browser"], trace_id=trace_id or secrets.token_urlsafe(16))
     grant_id = secrets.token_urlsafe(24)
     svc.tokens.save(grant_id, result.tokens)
     claims = result.report.claims

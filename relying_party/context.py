@@ -43,6 +43,15 @@ def trace_key() -> str:
     return "trace:" + session["trace_id"]
 
 
+def browser_id() -> str:
+    """An opaque id for this browser's session, kept across sign-in; sign-in flows are bound to
+    it. Set on the home page already, so that a request in flight while ``/login`` runs writes
+    the session back with the same id."""
+    if "browser" not in session:
+        session["browser"] = secrets.token_urlsafe(24)
+    return session["browser"]
+
+
 def record(exchange: Exchange) -> None:
     """Recorder for AnypointClient: append to the current session's trace (no request: dropped)."""
     if not has_request_context():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, session
 
 from .anypoint import MissingScope, PlatformError, PlatformUnavailable
-from .context import current_tokens, services, signed_in
+from .context import browser_id, current_tokens, services, signed_in
 from .oidc import IssuerMismatch
 from .scopes import ENVIRONMENT_SCOPES, allows, describe
 
@@ -16,6 +16,7 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Signed out: what the app is and the scope picker. Signed in: who you are."""
     if not signed_in():
+        browser_id()
         return home()
     tokens = current_tokens()
     svc = services()

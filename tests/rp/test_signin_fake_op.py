@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import flask
 import pytest
 import requests
 from joserfc import jwk
@@ -59,6 +60,33 @@ def test_parallel_tabs_each_complete(lab):
     second = rp.start_login()
     assert rp.browser.get(first).status_code == 200
     assert rp.browser.get(second).status_code == 200
+    assert rp.session()["authenticated"] is True
+
+
+def _session_record(rp) -> dict:
+    """The server-side session record of ``rp.browser``, as a request would load it."""
+    cookie = f"cal_session={rp.browser.cookies.get('cal_session')}"
+    with rp.app.test_request_context(headers={"Cookie": cookie}):
+        return dict(rp.app.session_interface.open_session(rp.app, flask.request))
+
+
+def _write_back(rp, record: dict) -> None:
+    """Save ``record`` as this browser's session, as a request that loaded it earlier would."""
+    cookie = f"cal_session={rp.browser.cookies.get('cal_session')}"
+    with rp.app.test_request_context(headers={"Cookie": cookie}):
+        stale = rp.app.session_interface.open_session(rp.app, flask.request)
+        stale.clear()
+        stale.update(record)
+        rp.app.session_interface.save_session(rp.app, stale, rp.app.response_class())
+
+
+def test_a_request_in_flight_during_login_does_not_lose_the_sign_in(lab):
+    rp = lab()
+    rp.browser.get(rp.url + "/")
+    before_login = _session_record(rp)
+    callback = rp.start_login()
+    _write_back(rp, before_login)  # e.g. a status poll that started before /login ended later
+    assert rp.browser.get(callback).status_code == 200
     assert rp.session()["authenticated"] is True
 
 
