@@ -8,12 +8,10 @@ import secrets
 from functools import wraps
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
-from werkzeug.security import check_password_hash
 
 from .authorization import signed_in_user
 from .db import session as db_session
-from .interaction import csrf_token
-from .models import User, now
+from .interaction import WRONG_PASSWORD, csrf_token, sign_in_from_form
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 HEADERS = {
@@ -79,15 +77,10 @@ def sign_in():
     error = None
     if request.method == "POST":
         check_csrf()
-        username = request.form.get("username", "").strip()
-        user = db_session().query(User).filter_by(username=username).first()
-        if user and check_password_hash(user.password_hash, request.form.get("password", "")):
-            session.clear()  # a fresh session on sign-in (no fixation)
-            session.update(user_id=user.id, auth_time=now())
-            user.last_login = now()
+        if sign_in_from_form():
             db_session().commit()
             return redirect(target)
-        error = "The username or password is not correct."
+        error = WRONG_PASSWORD
     body = render_template("sandbox/login.html", app=None, error=error,
                            username=request.form.get("username", ""), csrf=csrf_token())
     return body, 401 if error else 200

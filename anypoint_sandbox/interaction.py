@@ -33,6 +33,23 @@ def csrf_token() -> str:
     return session["csrf"]
 
 
+WRONG_PASSWORD = "The username or password is not correct."
+
+
+def sign_in_from_form() -> User | None:
+    """The user whose posted ``username`` and ``password`` match, now signed in: a fresh
+    session (no fixation) holding ``user_id`` and ``auth_time``, and ``last_login`` recorded
+    (the caller commits). None when they do not match; the session is then left as it was."""
+    username = request.form.get("username", "").strip()
+    user = db_session().query(User).filter_by(username=username).first()
+    if not (user and check_password_hash(user.password_hash, request.form.get("password", ""))):
+        return None
+    session.clear()  # a fresh session on sign-in (no fixation)
+    session.update(user_id=user.id, auth_time=now())
+    user.last_login = now()
+    return user
+
+
 def _check_csrf() -> None:
     sent = request.form.get("csrf_token", "")
     if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
@@ -60,16 +77,11 @@ def login(pending_id: str):
     error = None
     if request.method == "POST":
         _check_csrf()
-        username = request.form.get("username", "").strip()
-        user = db_session().query(User).filter_by(username=username).first()
-        if user and check_password_hash(user.password_hash, request.form.get("password", "")):
-            session.clear()  # a fresh session on sign-in (no fixation)
-            session.update(user_id=user.id, auth_time=now())
-            user.last_login = now()
+        if sign_in_from_form():
             pending.login_required = False
             db_session().commit()
             return authorization.advance(pending)
-        error = "The username or password is not correct."
+        error = WRONG_PASSWORD
     status = 401 if error else 200
     return render_template("sandbox/login.html", app=_app_of(pending), error=error,
                            username=request.form.get("username", ""), csrf=csrf_token()), status

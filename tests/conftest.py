@@ -1,10 +1,12 @@
-"""Fixtures every layer shares: the browser, Redis, and a folder for screenshots."""
+"""Fixtures every layer shares: the browser, Redis, a folder for screenshots, and hello-mule's
+JAR with its builder."""
 
 import os
 import pathlib
 
 import pytest
 
+from tests.cloudhub.jars import load_builder
 from tests.support.tools import CHROMIUM, CHROMIUM_ARGS, missing, redis_reachable
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -49,3 +51,16 @@ def redis_url() -> str:
     if not redis_reachable():
         missing("Redis", "nothing answers PING at 127.0.0.1:6379")
     return "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="session")
+def jar_builder():
+    """samples/hello-mule/build_jar.py: ``jar_builder.build(path, ...)`` makes a JAR."""
+    return load_builder()
+
+
+@pytest.fixture(scope="session")
+def sample_jar(jar_builder, tmp_path_factory):
+    """hello-mule's deployable JAR (a few kB, minMuleVersion 4.4.0), built once per session."""
+    folder = tmp_path_factory.mktemp("jars")
+    return jar_builder.build(folder / "hello-mule-1.0.0-mule-application.jar")

@@ -14,9 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from relying_party.pipeline import deploy
-from tests.cloudhub.jars import load_builder
 from tests.sandbox.conftest import TOKEN, bearer
-from tests.support.sandbox import run_sandbox
+from tests.support.sandbox import fast_cloudhub, run_sandbox
 
 FLASK = pathlib.Path(sys.executable).with_name("flask")
 APPLICATIONS = "/cloudhub/api/v2/applications"
@@ -26,8 +25,7 @@ class CiSandbox:
     """The sandbox, and what a test asks it as the CI Deployer or the admin."""
 
     def __init__(self, tmp_path, **config):
-        self.handle = run_sandbox(tmp_path / "sandbox.db", SANDBOX_UPLOAD_DIR=str(
-            tmp_path / "uploads"), **{"SANDBOX_DEPLOY_SECONDS": 0.3, **config})
+        self.handle = run_sandbox(tmp_path / "sandbox.db", **fast_cloudhub(tmp_path, **config))
         self.url = self.handle.url
         self.deployer = self.handle.app_named("CI Deployer")
         self.http = self.handle.app.test_client()
@@ -37,17 +35,13 @@ class CiSandbox:
         return {"ANYPOINT_URL": self.url, "ANYPOINT_CI_CLIENT_ID": self.deployer["client_id"],
                 "ANYPOINT_CI_CLIENT_SECRET": secret or self.deployer["client_secret"]}
 
-    def environment_id(self, name: str) -> str:
-        envs = self.handle.seed["organization"]["environments"]
-        return next(env["id"] for env in envs if env["name"] == name)
-
     def application(self, name: str, environment: str = "Sandbox") -> dict:
         """The application as the CloudHub API shows it to the CI Deployer."""
         token = self.http.post(TOKEN, data={
             "grant_type": "client_credentials", "client_id": self.deployer["client_id"],
             "client_secret": self.deployer["client_secret"]}).json["access_token"]
         response = self.http.get(f"{APPLICATIONS}/{name}", headers={
-            **bearer(token), "X-ANYPNT-ENV-ID": self.environment_id(environment)})
+            **bearer(token), "X-ANYPNT-ENV-ID": self.handle.environment_id(environment)})
         assert response.status_code == 200, response.json
         return response.json
 
@@ -60,17 +54,6 @@ def sandbox(tmp_path):
     instance = CiSandbox(tmp_path)
     yield instance
     instance.stop()
-
-
-@pytest.fixture(scope="session")
-def builder():
-    return load_builder()
-
-
-@pytest.fixture(scope="session")
-def sample_jar(builder, tmp_path_factory):
-    """hello-mule's deployable JAR (minMuleVersion 4.4.0)."""
-    return builder.build(tmp_path_factory.mktemp("jars") / "hello-mule-1.0.0-mule-application.jar")
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.rp.conftest import sandbox_lab  # noqa: F401 - the RP + sandbox fixture, reused
+from tests.support.browser import sign_in_through_sandbox
 
 pytestmark = pytest.mark.browser
 
@@ -16,13 +17,7 @@ pytestmark = pytest.mark.browser
 def test_generate_and_copy_the_pipeline_setup(sandbox_lab, page, screenshots):  # noqa: F811
     lab = sandbox_lab
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)
-    page.goto(lab.url + "/")
-    page.click("#sign-in")
-    page.fill("input[name=username]", lab.user["username"])
-    page.fill("input[name=password]", lab.user["password"])
-    page.click("button[type=submit]")
-    page.click("button[name=decision][value=allow]")
-    page.wait_for_url(lab.url + "/")
+    sign_in_through_sandbox(page, lab.url, lab.user)
 
     page.click("#nav-cicd")
     page.wait_for_selector("#generator")

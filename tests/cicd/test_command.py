@@ -105,8 +105,8 @@ def test_production_is_refused_with_the_missing_scope_exit_3(sandbox, sample_jar
     assert "'read:applications'" in error and "Production" in error
 
 
-def test_a_deployment_that_fails_exits_1_with_the_reason(sandbox, builder, tmp_path, cli):
-    newer = builder.build(tmp_path / "needs-4.9.jar", min_mule_version="4.9.0")
+def test_a_deployment_that_fails_exits_1_with_the_reason(sandbox, jar_builder, tmp_path, cli):
+    newer = jar_builder.build(tmp_path / "needs-4.9.jar", min_mule_version="4.9.0")
     result = cli([newer, *SANDBOX, "--name", "hello-old", "--runtime", "4.6.0", "--json"],
                  sandbox.env())
     assert result.exit_code == 1

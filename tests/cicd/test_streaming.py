@@ -19,9 +19,9 @@ def _peak_deploying(cli, sandbox, jar, name: str) -> int:
     return peak
 
 
-def test_memory_does_not_grow_with_the_jar(sandbox, builder, tmp_path, cli):
-    small = builder.build(tmp_path / "small.jar", pad_mb=4)
-    big = builder.build(tmp_path / "big.jar", pad_mb=36)
+def test_memory_does_not_grow_with_the_jar(sandbox, jar_builder, tmp_path, cli):
+    small = jar_builder.build(tmp_path / "small.jar", pad_mb=4)
+    big = jar_builder.build(tmp_path / "big.jar", pad_mb=36)
     small_peak = _peak_deploying(cli, sandbox, small, "hello-small")
     big_peak = _peak_deploying(cli, sandbox, big, "hello-big")
     assert sandbox.application("hello-big")["fileName"] == "big.jar"

@@ -12,7 +12,6 @@ from werkzeug.test import encode_multipart
 from anypoint_sandbox import create_app
 from anypoint_sandbox.cloudhub import context
 from anypoint_sandbox.seed import seed_demo
-from tests.cloudhub.jars import load_builder
 from tests.sandbox.conftest import TOKEN, SignIn, bearer
 
 DEPLOY_SECONDS = 4
@@ -76,18 +75,6 @@ def clock(monkeypatch) -> Clock:
     fake = Clock()
     monkeypatch.setattr(context, "clock", fake)
     return fake
-
-
-@pytest.fixture(scope="session")
-def jar_builder():
-    return load_builder()
-
-
-@pytest.fixture(scope="session")
-def sample_jar(jar_builder, tmp_path_factory):
-    """hello-mule's deployable JAR (minMuleVersion 4.4.0)."""
-    folder = tmp_path_factory.mktemp("jars")
-    return jar_builder.build(folder / "hello-mule-1.0.0-mule-application.jar")
 
 
 @pytest.fixture

@@ -60,7 +60,7 @@ def sign_in(page, lab, role: str = "developer", scope: str = DEPLOY_SCOPES) -> N
 
 def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tmp_path):
     lab = slow_lab
-    sandbox = lab.environment("Sandbox")
+    sandbox = lab.sandbox.environment_id("Sandbox")
     jar = load_builder().build(tmp_path / "hello-mule-1.0.0-mule-application.jar", pad_mb=4)
 
     def shot(name: str) -> None:

@@ -38,7 +38,7 @@ def wait_for(browser, url, wanted: set[str], seconds: float = 10) -> dict:
 def test_developer_deploys_watches_stops_starts_and_deletes(deploy_lab, sample_jar):
     lab = deploy_lab
     browser = lab.signed_in("developer")
-    sandbox = lab.environment("Sandbox")
+    sandbox = lab.sandbox.environment_id("Sandbox")
     page = browser.get(lab.url + "/deploy")
     assert page.status_code == 200
     assert "Applications in Sandbox" in page.text
@@ -120,7 +120,7 @@ def test_developer_deploys_watches_stops_starts_and_deletes(deploy_lab, sample_j
 def test_viewer_gets_the_missing_right_panel(deploy_lab, sample_jar):
     lab = deploy_lab
     browser = lab.signed_in("viewer")
-    sandbox = lab.environment("Sandbox")
+    sandbox = lab.sandbox.environment_id("Sandbox")
     answer = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "viewer-app"),
                          sample_jar)
     assert answer.status_code == 403
@@ -151,7 +151,7 @@ def test_missing_scope_offers_exactly_that_scope(deploy_lab):
 def test_bad_jar_and_taken_name_are_shown_next_to_the_form(deploy_lab, sample_jar, tmp_path):
     lab = deploy_lab
     browser = lab.signed_in("developer")
-    sandbox = lab.environment("Sandbox")
+    sandbox = lab.sandbox.environment_id("Sandbox")
     not_a_zip = tmp_path / "notes.jar"
     not_a_zip.write_bytes(b"this is not a zip archive" * 100)
     bad = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "bad-jar-app"),
@@ -180,7 +180,7 @@ def test_bad_jar_and_taken_name_are_shown_next_to_the_form(deploy_lab, sample_ja
 def test_a_runtime_too_old_for_the_jar_ends_in_deploy_failed(deploy_lab, tmp_path):
     lab = deploy_lab
     browser = lab.signed_in("developer")
-    sandbox = lab.environment("Sandbox")
+    sandbox = lab.sandbox.environment_id("Sandbox")
     needs_new = load_builder().build(tmp_path / "needs-new.jar", min_mule_version="4.9.0")
     answer = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "too-new",
                                                      runtime="4.4.0"), needs_new)
@@ -195,7 +195,7 @@ def test_a_runtime_too_old_for_the_jar_ends_in_deploy_failed(deploy_lab, tmp_pat
 def test_developer_may_not_deploy_to_production(deploy_lab, sample_jar):
     lab = deploy_lab
     browser = lab.signed_in("developer")
-    production = lab.environment("Production")
+    production = lab.sandbox.environment_id("Production")
     answer = post_deploy(lab, browser, deploy_fields(lab, browser, production, "prod-app"),
                          sample_jar)
     assert answer.status_code == 403

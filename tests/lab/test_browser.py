@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.browser import sign_in_through_sandbox
+
 pytestmark = pytest.mark.browser
 
 
@@ -17,13 +19,7 @@ def test_lab_probe_history_after_revoking_the_refresh_token(sandbox_lab, page, s
     def shot(name, full_page=True):
         page.screenshot(path=str(screenshots / f"lab-{name}.png"), full_page=full_page)
 
-    page.goto(lab.url + "/")
-    page.click("#sign-in")
-    page.fill("input[name=username]", lab.user["username"])
-    page.fill("input[name=password]", lab.user["password"])
-    page.click("button[type=submit]")
-    page.click("button[name=decision][value=allow]")
-    page.wait_for_url(lab.url + "/")
+    sign_in_through_sandbox(page, lab.url, lab.user)
 
     page.click("text=Delegated access")
     page.click("#open-lab")

@@ -10,6 +10,7 @@ import requests
 from relying_party import create_app
 from tests.support.fake_op import CLIENT_ID, CLIENT_SECRET, FakeOP
 from tests.support.live import serve
+from tests.support.sandbox import LabOnSandbox
 
 
 def rp_config(op_url: str, rp_url: str, tmp_path, **extra) -> dict:
@@ -99,49 +100,13 @@ def lab(tmp_path):
         instance.stop()
 
 
-class SandboxLab:
-    """The real sandbox plus the RP configured as its seeded "Connected App Lab" app."""
+class SandboxLab(LabOnSandbox):
+    """The real sandbox plus the RP configured as its seeded "Connected App Lab" app; ``extra``
+    adds RP settings. ``user`` is the seeded admin."""
 
     def __init__(self, tmp_path, **extra):
-        from tests.support.sandbox import run_sandbox
-
-        holder = {}
-
-        def build_rp(url):
-            holder["url"] = url
-            return _LateRP(holder)
-
-        self.rp_server = serve(build_rp)
-        self.url = self.rp_server.url
-        self.sandbox = run_sandbox(tmp_path / "sandbox.db",
-                                   redirect_uris=[self.url + "/auth/callback"])
-        client = self.sandbox.app_named("Connected App Lab")
-        self.app = create_app({
-            "ANYPOINT_URL": self.sandbox.url,
-            "ANYPOINT_CLIENT_ID": client["client_id"],
-            "ANYPOINT_CLIENT_SECRET": client["client_secret"],
-            "ANYPOINT_REDIRECT_URI": self.url + "/auth/callback",
-            "ANYPOINT_POST_LOGOUT_REDIRECT_URI": self.url + "/",
-            "SECRET_KEY": "test-secret-key-0123456789",
-            "INSTANCE_PATH": str(tmp_path / "rp-instance"),
-            **extra,
-        }, env_file=None)
-        holder["app"] = self.app
+        super().__init__(tmp_path, rp_settings=extra)
         self.user = self.sandbox.user("admin")
-
-    def stop(self):
-        self.rp_server.stop()
-        self.sandbox.stop()
-
-
-class _LateRP:
-    """The RP's URL must exist before the sandbox registers it; the app is built right after."""
-
-    def __init__(self, holder):
-        self.holder = holder
-
-    def __call__(self, environ, start_response):
-        return self.holder["app"](environ, start_response)
 
 
 @pytest.fixture

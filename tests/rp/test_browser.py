@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.browser import fill_sandbox_sign_in, sign_in_through_sandbox
+
 pytestmark = pytest.mark.browser
 
 
@@ -20,8 +22,7 @@ def test_browser_journey(sandbox_lab, page, screenshots):
     assert page.locator("#sign-in").is_visible()
     shot("01-home")
     page.click("#sign-in")
-    page.fill("input[name=username]", lab.user["username"])
-    page.fill("input[name=password]", lab.user["password"])
+    fill_sandbox_sign_in(page, lab.user)
     shot("02-sandbox-sign-in")
     page.click("button[type=submit]")
     page.wait_for_selector("button[name=decision][value=allow]")
@@ -58,12 +59,7 @@ def test_browser_journey(sandbox_lab, page, screenshots):
 
 def test_browser_declined_consent(sandbox_lab, page, screenshots):
     lab = sandbox_lab
-    page.goto(lab.url + "/")
-    page.click("#sign-in")
-    page.fill("input[name=username]", lab.user["username"])
-    page.fill("input[name=password]", lab.user["password"])
-    page.click("button[type=submit]")
-    page.click("button[name=decision][value=deny]")
+    sign_in_through_sandbox(page, lab.url, lab.user, decision="deny")
     page.wait_for_selector("#problem-action")
     assert "chose not to give this app access" in page.inner_text("main")
     page.screenshot(path=str(screenshots / "rp-09-declined.png"), full_page=True)

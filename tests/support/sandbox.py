@@ -5,6 +5,9 @@
     sandbox.issuer     # f"{sandbox.url}/accounts/api/v2/oauth2"
     sandbox.seed       # what seed_demo() returned: organization, users (passwords), apps (secrets)
     sandbox.stop()
+
+``LabOnSandbox`` serves the relying party too, configured as the sandbox's "Connected App Lab";
+``fast_cloudhub(tmp_path)`` is the sandbox config of the deploy tests.
 """
 
 import pathlib
@@ -14,6 +17,7 @@ from flask import Flask
 
 from anypoint_sandbox import create_app
 from anypoint_sandbox.seed import seed_demo
+from relying_party import create_app as create_relying_party
 from tests.support.live import LiveServer, serve
 
 
@@ -36,6 +40,11 @@ class SandboxHandle:
         """The seeded user with ``role`` (username, password, role)."""
         return next(user for user in self.seed["users"] if user["role"] == role)
 
+    def environment_id(self, name: str) -> str:
+        """The id of the seeded environment called ``name``."""
+        envs = self.seed["organization"]["environments"]
+        return next(env["id"] for env in envs if env["name"] == name)
+
     def stop(self) -> None:
         self.server.stop()
         self.app.extensions["sandbox_storage"].dispose()
@@ -54,3 +63,41 @@ def run_sandbox(db_path, redirect_uris=(), **config) -> SandboxHandle:
     with live.app.app_context():
         seed = seed_demo(tuple(redirect_uris))
     return SandboxHandle(url=live.url, seed=seed, app=live.app, server=live)
+
+
+def fast_cloudhub(tmp_path, **config) -> dict:
+    """Sandbox settings for deploy tests: CloudHub deploys take 0.3 s and uploads land in
+    ``tmp_path / "uploads"``; ``config`` adds or overrides settings."""
+    return {"SANDBOX_DEPLOY_SECONDS": 0.3, "SANDBOX_UPLOAD_DIR": str(tmp_path / "uploads"),
+            **config}
+
+
+class LabOnSandbox:
+    """The relying party configured as the sandbox's seeded "Connected App Lab", and the
+    sandbox, each served over HTTP on a port of its own (``url``/``app`` are the relying
+    party's). ``rp_settings`` adds relying-party settings, ``sandbox_config`` sandbox ones."""
+
+    def __init__(self, tmp_path, rp_settings: dict | None = None, **sandbox_config):
+        def build_rp(url: str) -> Flask:
+            # The app's URL exists before the app: the sandbox registers its callback first.
+            self.sandbox = run_sandbox(tmp_path / "sandbox.db",
+                                       redirect_uris=[url + "/auth/callback"], **sandbox_config)
+            client = self.sandbox.app_named("Connected App Lab")
+            return create_relying_party({
+                "ANYPOINT_URL": self.sandbox.url,
+                "ANYPOINT_CLIENT_ID": client["client_id"],
+                "ANYPOINT_CLIENT_SECRET": client["client_secret"],
+                "ANYPOINT_REDIRECT_URI": url + "/auth/callback",
+                "ANYPOINT_POST_LOGOUT_REDIRECT_URI": url + "/",
+                "SECRET_KEY": "test-secret-key-0123456789",
+                "INSTANCE_PATH": str(tmp_path / "rp-instance"),
+                **(rp_settings or {}),
+            }, env_file=None)
+
+        self.rp_server = serve(build_rp)
+        self.url = self.rp_server.url
+        self.app = self.rp_server.app
+
+    def stop(self) -> None:
+        self.rp_server.stop()
+        self.sandbox.stop()
