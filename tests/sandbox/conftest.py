@@ -1,5 +1,6 @@
 """Fixtures for the sandbox's own tests: a seeded app per test, its test client, and
-``SignIn`` — the authorize → sign-in → consent → code steps in one call."""
+``SignIn`` — the authorize → sign-in → consent → code steps in one call; ``sandbox`` serves one
+over real HTTP."""
 
 import base64
 import hashlib
@@ -8,9 +9,12 @@ import secrets
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from flask import Flask
 
 from anypoint_sandbox import create_app
 from anypoint_sandbox.seed import seed_demo
+from tests.support.live import serve
+from tests.support.sandbox import run_sandbox
 
 CALLBACK = "http://localhost:5000/auth/callback"
 AUTHORIZE = "/accounts/api/v2/oauth2/authorize"
@@ -24,6 +28,21 @@ def app(tmp_path):
                       "TESTING": True})
     yield app
     app.extensions["sandbox_storage"].dispose()
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    """A seeded sandbox served over real HTTP (``SandboxHandle``), for the browser tests, with
+    ``callback``: a redirect URI of the seeded app served by a stub of this test's own, so that
+    the browser never lands on whatever runs on localhost:5000. test_end_to_end.py has its own."""
+    stub = Flask("callback-stub")
+    stub.add_url_rule("/auth/callback", "callback", lambda: "callback reached")
+    app = serve(lambda url: stub)
+    handle = run_sandbox(tmp_path / "sandbox.db", redirect_uris=[app.url + "/auth/callback"])
+    handle.callback = app.url + "/auth/callback"
+    yield handle
+    handle.stop()
+    app.stop()
 
 
 @pytest.fixture

@@ -6,43 +6,24 @@ import re
 import pytest
 import requests
 
-from tests.support.sandbox import run_sandbox
+from tests.support.browser import open_sandbox_authorize, submit_sandbox_sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def sandbox(tmp_path):
-    handle = run_sandbox(tmp_path / "console.db")
-    yield handle
-    handle.stop()
-
-
-def _authorize(page, sandbox, scope):
-    lab = sandbox.app_named("Connected App Lab")
-    page.goto(f"{sandbox.issuer}/authorize?response_type=code&client_id={lab['client_id']}"
-              f"&redirect_uri=http://localhost:5000/auth/callback&scope={scope}&state=s")
-
-
-def _sign_in(page, user):
-    page.fill("input[name=username]", user["username"])
-    page.fill("input[name=password]", user["password"])
-    page.click("button[type=submit]")
-
-
 def test_admin_console_and_profile(sandbox, page, screenshots):
     admin = sandbox.user("admin")
-    page.route("http://localhost:5000/**", lambda route: route.fulfill(body="back at the app"))
-    _authorize(page, sandbox, "openid%20profile%20email%20offline_access%20read:applications")
-    _sign_in(page, admin)
+    open_sandbox_authorize(page, sandbox,
+                           "openid%20profile%20email%20offline_access%20read:applications", "s")
+    submit_sandbox_sign_in(page, admin)
     page.click("button[name=decision][value=allow]")
-    page.wait_for_url("http://localhost:5000/**")
+    page.wait_for_url(sandbox.callback + "**")
     code = re.search(r"code=([^&]+)", page.url).group(1)
     lab = sandbox.app_named("Connected App Lab")
     tokens = requests.post(f"{sandbox.issuer}/token", timeout=5, data={
         "grant_type": "authorization_code", "code": code, "client_id": lab["client_id"],
         "client_secret": lab["client_secret"],
-        "redirect_uri": "http://localhost:5000/auth/callback"}).json()
+        "redirect_uri": sandbox.callback}).json()
     me = requests.get(f"{sandbox.url}/accounts/api/me", timeout=5,
                       headers={"Authorization": f"Bearer {tokens['access_token']}"})
     assert me.status_code == 200

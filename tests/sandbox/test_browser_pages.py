@@ -2,25 +2,16 @@
 
 import pytest
 
-from tests.support.sandbox import run_sandbox
+from tests.support.browser import open_sandbox_authorize
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def sandbox(tmp_path):
-    handle = run_sandbox(tmp_path / "browser.db")
-    yield handle
-    handle.stop()
-
-
 def test_sign_in_and_consent_pages(sandbox, page, screenshots):
-    lab = sandbox.app_named("Connected App Lab")
     user = sandbox.user("developer")
-    page.goto(f"{sandbox.issuer}/authorize?response_type=code&client_id={lab['client_id']}"
-              "&redirect_uri=http://localhost:5000/auth/callback"
-              "&scope=openid%20profile%20email%20offline_access%20read:applications"
-              "%20create:applications%20view:environment&state=browser-state")
+    open_sandbox_authorize(page, sandbox, "openid%20profile%20email%20offline_access"
+                           "%20read:applications%20create:applications%20view:environment",
+                           state="browser-state")
     assert page.title().startswith("Sign in")
     assert page.get_by_text("Connected App Lab").is_visible()
     page.screenshot(path=str(screenshots / "sandbox-signin.png"), full_page=True)
@@ -38,10 +29,8 @@ def test_sign_in_and_consent_pages(sandbox, page, screenshots):
     assert page.locator("button[name=decision][value=deny]").is_visible()
     page.screenshot(path=str(screenshots / "sandbox-consent.png"), full_page=True)
 
-    # Answer the redirect here: whatever runs on localhost:5000 (a demo?) is not this test's.
-    page.route("http://localhost:5000/auth/callback**",
-               lambda route: route.fulfill(status=200, body="callback reached"))
-    with page.expect_request("http://localhost:5000/auth/callback**") as callback:
+    with page.expect_request(sandbox.callback + "**") as callback:
         page.click("button[name=decision][value=allow]")
     url = callback.value.url
     assert "code=" in url and "state=browser-state" in url and "iss=" in url
+    assert page.get_by_text("callback reached").is_visible()
