@@ -112,14 +112,17 @@ class CloudHub:
                             headers={"Content-Type": body.content_type})
         return self._application(answer, path)
 
-    def deploy(self, info: dict, jar: Jar, auto_start: bool = True) -> Application:
-        """POST a new application (parts ``appInfoJson``, ``autoStart``, ``file``)."""
+    def deploy(self, info: dict, jar: Jar, auto_start: bool | None = True) -> Application:
+        """POST a new application (parts ``appInfoJson``, ``autoStart``, ``file``);
+        ``auto_start=None`` leaves ``autoStart`` out, as mule-maven-plugin does (START follows)."""
         return self._upload("POST", APPLICATIONS, "deploy", info, jar, auto_start)
 
-    def redeploy(self, domain: str, jar: Jar) -> Application:
-        """PUT a new JAR for an existing application; its settings stay as they are."""
+    def redeploy(self, domain: str, jar: Jar, changes: dict | None = None) -> Application:
+        """PUT a new JAR for an existing application; settings not in ``changes`` (an
+        ``appInfoJson`` subset) stay as they are."""
         path = f"{APPLICATIONS}/{quote(domain, safe='')}"
-        return self._upload("PUT", path, "redeploy", {"domain": domain}, jar, None)
+        return self._upload("PUT", path, "redeploy", {**(changes or {}), "domain": domain}, jar,
+                            None)
 
     def set_status(self, domain: str, status: str) -> None:
         """``START`` or ``STOP``; an answer of 304 (nothing to change) counts as done."""

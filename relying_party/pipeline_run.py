@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 from typing import Protocol
-from urllib.parse import quote
 
 from .anypoint import (
     AnypointClient,
@@ -27,7 +26,7 @@ from .anypoint import (
     PlatformError,
     PlatformUnavailable,
 )
-from .cloudhub import APPLICATIONS, CloudHub, Jar, app_info
+from .cloudhub import CloudHub, Jar, app_info
 from .models import Application, Environment
 
 TOKEN_PATH = "/accounts/api/v2/oauth2/token"
@@ -116,18 +115,6 @@ class CountingStream:
         return self.stream.tell()
 
 
-class PipelineCloudHub(CloudHub):
-    """CloudHub as the plugin drives it: create without ``autoStart`` (START follows), and a
-    redeploy that sends the chosen settings along with the JAR."""
-
-    def create(self, info: dict, jar: Jar) -> Application:
-        return self._upload("POST", APPLICATIONS, "deploy", info, jar, None)
-
-    def update(self, domain: str, info: dict, jar: Jar) -> Application:
-        path = f"{APPLICATIONS}/{quote(domain, safe='')}"
-        return self._upload("PUT", path, "redeploy", info, jar, None)
-
-
 def deploy(client: AnypointClient, plan: Plan, progress: Progress,
            clock: Callable[[], float] = time.monotonic,
            sleep: Callable[[float], None] = time.sleep) -> Outcome:
@@ -164,20 +151,20 @@ def _run(client, plan: Plan, progress: Progress, outcome: Outcome, clock, sleep)
         raise PlatformUnavailable("the token endpoint answered without an access_token")
     org_id = client.me(access_token).organization.id
     env = _environment(client.environments(access_token, org_id), plan.environment)
-    cloudhub = PipelineCloudHub(client, access_token, org_id, env.id)
+    cloudhub = CloudHub(client, access_token, org_id, env.id)
     if cloudhub.domain_available(plan.name):
         info = _settings(plan, cloudhub)
         outcome.action = "created"
         progress.step(f"Creating {plan.name} in {env.name} (Mule {info['muleVersion']['version']}"
                       f", {info['workers']['amount']} × {info['workers']['type']['name']}, "
                       f"{info['region']})")
-        _upload(plan, progress, lambda jar: cloudhub.create(info, jar))
+        _upload(plan, progress, lambda jar: cloudhub.deploy(info, jar, auto_start=None))
     else:
         _existing(cloudhub, plan.name, env)
         info = _changes(plan)
         outcome.action = "redeployed"
         progress.step(f"Redeploying {plan.name} in {env.name}")
-        _upload(plan, progress, lambda jar: cloudhub.update(plan.name, info, jar))
+        _upload(plan, progress, lambda jar: cloudhub.redeploy(plan.name, jar, info))
     progress.step(f"Starting {plan.name}")
     cloudhub.set_status(plan.name, "START")
     if plan.wait:
