@@ -9,7 +9,7 @@ app (taken from the request when the caller passes none); a console action names
 
 import time
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 
 from .db import session as db_session
 from .models import AuditEntry, ConnectedApp, User
@@ -55,3 +55,13 @@ def as_json(entry: AuditEntry) -> dict:
         "organizationId": entry.organization_id, "userId": entry.user_id,
         "payload": entry.payload,
     }
+
+
+def app_payload(app: ConnectedApp, grant_types: list[str] | None = None, **extra) -> dict:
+    """The payload Anypoint records for a connected-app action (§6): clientName, clientID,
+    clientIP, orgID and grantTypes (the app's, unless the action concerns some of them), plus
+    ``extra``. Never a secret."""
+    return {"clientName": app.name, "clientID": app.client_id,
+            "clientIP": request.remote_addr if has_request_context() else None,
+            "orgID": app.owner_org_id,
+            "grantTypes": list(app.grant_types if grant_types is None else grant_types), **extra}

@@ -11,7 +11,7 @@ import secrets
 import uuid
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app
 from sqlalchemy import func, select
 
 from . import audit
@@ -190,10 +190,7 @@ def delete(app: ConnectedApp, actor: User) -> None:
 
 
 def _record(action: str, app: ConnectedApp, actor: User, subaction: str | None = None) -> None:
-    payload = {"clientName": app.name, "clientID": app.client_id, "clientIP": request.remote_addr,
-               "orgID": app.owner_org_id, "grantTypes": list(app.grant_types)}
-    if subaction:
-        payload["subaction"] = subaction
+    payload = audit.app_payload(app, **({"subaction": subaction} if subaction else {}))
     audit.record(action, "Connected Application", object_id=app.client_id, object_name=app.name,
                  user=actor, payload=payload, organization_id=app.owner_org_id)
 

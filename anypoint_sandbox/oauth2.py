@@ -90,9 +90,8 @@ class TokenRevocation(RevocationEndpoint):
             session().commit()
         audit.record("Revoke Tokens", "Connected Application", object_id=row.client_id,
                      object_name=row.client.name, user=row.user, connected_app=row.client,
-                     payload={"clientName": row.client.name, "clientID": row.client_id,
-                              "clientIP": flask_request.remote_addr, "tokenType": token.kind,
-                              "grantTypes": [row.grant_type]})
+                     payload=audit.app_payload(row.client, [row.grant_type],
+                                               tokenType=token.kind))
 
 
 class TokenIntrospection(IntrospectionEndpoint):

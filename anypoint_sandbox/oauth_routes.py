@@ -61,9 +61,7 @@ def _audit_token_request(oauth_request, response) -> None:
     if response.status_code == 200:
         audit.record("Login - Token", "Connected Application", object_id=app.client_id,
                      object_name=app.name, user=oauth_request.user, connected_app=app,
-                     payload={"clientName": app.name, "clientID": app.client_id,
-                              "clientIP": client_ip, "orgID": app.owner_org_id,
-                              "grantTypes": [grant_type]})
+                     payload=audit.app_payload(app, [grant_type]))
         return
     body = response.get_json(silent=True) or {}
     client_id = app.client_id if app else oauth_request.payload.client_id

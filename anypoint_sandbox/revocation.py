@@ -7,7 +7,6 @@
 * ``record_use`` — stamps "last used" when a token of the authorization is used or refreshed.
 """
 
-from flask import request
 from sqlalchemy import or_, select, update
 
 from . import audit
@@ -67,10 +66,8 @@ def revoke_authorization(consent: Consent, actor: User) -> None:
     session().commit()
     audit.record("Revoke Tokens", "Connected Application", object_id=app.client_id,
                  object_name=app.name, user=actor, organization_id=user.organization_id,
-                 payload={"clientName": app.name, "clientID": app.client_id,
-                          "clientIP": request.remote_addr, "orgID": app.owner_org_id,
-                          "grantTypes": list(app.grant_types), "authorizationOf": user.username,
-                          "tokensRevoked": count})
+                 payload=audit.app_payload(app, authorizationOf=user.username,
+                                           tokensRevoked=count))
 
 
 def revoke_app(app: ConnectedApp, actor: User) -> int:
@@ -83,10 +80,9 @@ def revoke_app(app: ConnectedApp, actor: User) -> int:
     session().commit()
     audit.record("Revoke Tokens", "Connected Application", object_id=app.client_id,
                  object_name=app.name, user=actor, organization_id=app.owner_org_id,
-                 payload={"clientName": app.name, "clientID": app.client_id,
-                          "clientIP": request.remote_addr, "orgID": app.owner_org_id,
-                          "grantTypes": list(app.grant_types), "allUsers": True,
-                          "authorizationsRemoved": len(consents), "tokensRevoked": count})
+                 payload=audit.app_payload(app, allUsers=True,
+                                           authorizationsRemoved=len(consents),
+                                           tokensRevoked=count))
     return len(consents)
 
 
