@@ -40,6 +40,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
         deploy,
         errors,
         lab,
+        logs,
         security,
         sessions,
     )
@@ -68,6 +69,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
 
     origins = tuple(sorted({_origin(settings.oidc_discovery_url), _origin(settings.anypoint_url)}))
     security.init_app(app, origins)
+    logs.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
     app.jinja_env.filters["when"] = _when
