@@ -62,8 +62,9 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     client = AnypointClient(settings.anypoint_url, settings.client_id, settings.client_secret,
                             (settings.http_connect_timeout, settings.http_timeout), record)
     provider = Provider(settings, client)
-    services = Services(settings, store, client, provider, TokenStore(store, None,
-                                                                      settings.refresh_margin_seconds))
+    tokens = TokenStore(store, None, settings.refresh_margin_seconds,
+                        keep_seconds=settings.session_max_hours * 3600)
+    services = Services(settings, store, client, provider, tokens)
     services.tokens.refresh = refresher(services)
     app.extensions[EXTENSION] = services
 

@@ -15,16 +15,21 @@ from .anypoint import DelegationEnded
 from .models import TokenSet
 from .store import Store
 
-KEEP_SECONDS = 90 * 24 * 3600  # refresh tokens live up to 90 days on Anypoint
+KEEP_SECONDS = 12 * 3600  # the default absolute session lifetime (SESSION_MAX_HOURS)
 
 
 class TokenStore:
-    """``refresh(old) -> new`` does the HTTP and validation; it raises to abort (nothing stored)."""
+    """``refresh(old) -> new`` does the HTTP and validation; it raises to abort (nothing stored).
 
-    def __init__(self, store: Store, refresh: Callable[[TokenSet], TokenSet], margin: int = 60):
+    A token set is kept no longer than ``keep_seconds``, the session's absolute lifetime: once
+    no session can point at it, a refresh token must not linger in the store."""
+
+    def __init__(self, store: Store, refresh: Callable[[TokenSet], TokenSet], margin: int = 60,
+                 keep_seconds: int = KEEP_SECONDS):
         self.store = store
         self.refresh = refresh
         self.margin = margin
+        self.keep_seconds = keep_seconds
 
     @staticmethod
     def key(grant_id: str) -> str:
@@ -35,7 +40,7 @@ class TokenStore:
         return TokenSet.from_dict(data) if data else None
 
     def save(self, grant_id: str, tokens: TokenSet) -> None:
-        self.store.set(self.key(grant_id), tokens.to_dict(), KEEP_SECONDS)
+        self.store.set(self.key(grant_id), tokens.to_dict(), self.keep_seconds)
 
     def delete(self, grant_id: str) -> None:
         self.store.delete(self.key(grant_id))

@@ -192,6 +192,21 @@ def test_not_due_means_no_refresh(tmp_path):
     assert store.fresh("g").access_token == "AT"
 
 
+def test_token_sets_are_kept_only_as_long_as_a_session_can_last(lab):
+    kept = []
+
+    class Recording(FileStore):
+        def set(self, key, value, timeout):
+            kept.append((key, timeout))
+            super().set(key, value, timeout)
+
+    rp = lab(SESSION_MAX_HOURS="3")
+    tokens = rp.app.extensions["connected_app_lab"].tokens
+    tokens.store = Recording(str(rp.app.instance_path))
+    tokens.save("g", TokenSet("AT", "bearer", time.time() + 600, (), time.time(), "RT"))
+    assert kept == [("tokens:g", 3 * 3600)]
+
+
 # -- settings --------------------------------------------------------------------------------
 
 def test_settings_name_the_missing_value(monkeypatch):
