@@ -85,6 +85,9 @@ def page_context(user: Delegation, env_id: str | None, values: dict | None = Non
         except PlatformUnavailable:
             page["unavailable"] = True
     env = page["environment"] = _pick(page["environments"], env_id)
+    if env_id and env is not None and env.id != env_id:
+        page["unknown_environment"] = (f"You have no environment with the id {env_id[:60]!r}; "
+                                       f"showing {env.name} instead.")
     here = url_for("deploy.index", environment=env.id) if env else url_for("deploy.index")
     page["permissions"] = permissions(user, here)
     if env is not None and not user.may("read"):

@@ -221,6 +221,16 @@ def test_page_lists_applications_without_inline_script(platform):
     assert listed["transitional"] is True and listed["applications"][0]["status"] == "DEPLOYING"
 
 
+def test_an_unknown_environment_is_named_not_silently_replaced(platform):
+    _app, _fake, client = platform
+    text = client.get("/deploy?environment=env-nope").get_data(as_text=True)
+    assert ("You have no environment with the id &#39;env-nope&#39;; showing Sandbox instead."
+            in text)
+    assert "unknown-environment" not in client.get("/deploy").get_data(as_text=True)
+    assert "unknown-environment" not in client.get("/deploy?environment=env-sbx").get_data(
+        as_text=True)
+
+
 def test_signed_out_and_non_anypoint(tmp_path, lab):
     app, _fake = platform_app(tmp_path)
     assert app.test_client().get("/deploy").status_code == 401
