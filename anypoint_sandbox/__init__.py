@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask
 
-from .config import load_settings
+from .settings import load_settings
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -15,8 +15,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(load_settings(test_config))
 
-    from . import accounts, admin_areas, cli, db, errors, interaction, oauth2, oauth_routes
+    from . import cli
+    from .api import accounts
     from .cloudhub import api as cloudhub_api
+    from .console import areas as admin_areas
+    from .oauth import interaction
+    from .oauth import routes as oauth_routes
+    from .oauth import server as oauth2
+    from .storage import engine as db
+    from .web import errors
 
     db.init_app(app)
     with app.app_context():
@@ -40,8 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _persisted_secret_key() -> str:
-    from .db import session
-    from .models import Setting
+    from .storage.engine import session
+    from .storage.models import Setting
 
     stored = session().get(Setting, "secret_key")
     if stored is None:

@@ -6,9 +6,9 @@ import json
 import click
 from flask import Flask
 
-from . import keys
-from .db import session
+from .oauth import keys
 from .seed import seed_demo
+from .storage.engine import session
 
 
 @click.command("seed")

@@ -9,9 +9,10 @@ import uuid
 
 from werkzeug.security import generate_password_hash
 
-from .db import Base
-from .db import session as db_session
-from .models import (
+from .access_management.scopes import PRODUCT_SCOPES, all_scope_names
+from .storage.engine import Base
+from .storage.engine import session as db_session
+from .storage.models import (
     ConnectedApp,
     ConnectedAppScope,
     Environment,
@@ -21,7 +22,6 @@ from .models import (
     User,
     UserRight,
 )
-from .scopes import PRODUCT_SCOPES, all_scope_names
 
 APP_CALLBACK = "http://localhost:5000/auth/callback"
 RUNTIME_MANAGER = ("read:applications", "create:applications", "manage:application_settings",

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402 - after the path, so the bench runs from any folder
 
-from relying_party.deploy_multipart import FilePart, MultipartBody  # noqa: E402
+from relying_party.anypoint.multipart import FilePart, MultipartBody  # noqa: E402
 
 MB = 1024 * 1024
 SCOPES = ("openid profile email offline_access view:environment read:applications "

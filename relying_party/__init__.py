@@ -30,29 +30,16 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
 
     Raises :class:`SettingsError` naming the first missing or malformed setting.
     """
-    from . import (
-        access,
-        activity,
-        auth,
-        cicd,
-        csrf,
-        dashboard,
-        deploy,
-        errors,
-        lab,
-        logs,
-        security,
-        sessions,
-    )
-    from .anypoint import AnypointClient
-    from .context import EXTENSION, Services, record
-    from .oidc import Provider
-    from .signin import refresher
-    from .tokens import TokenStore
+    from . import access, activity, auth, cicd, dashboard, deploy, lab
+    from .anypoint.client import AnypointClient
+    from .delegation.tokens import TokenStore
+    from .oidc.provider import Provider
+    from .oidc.signin import refresher
+    from .services import EXTENSION, Services, record
+    from .web import csrf, errors, logs, security, sessions
 
     settings = load_settings(overrides, env_file)
-    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True,
-                template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
     app.config.update(SECRET_KEY=settings.secret_key, SETTINGS=settings)
     if settings.trusted_proxies:
         n = settings.trusted_proxies

@@ -10,12 +10,12 @@ import time
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
-from . import probes
-from .context import current_tokens, services, signed_in
-from .errors import Problem, end_delegation, ended_page, wants_json
-from .lab_probe import confirm
-from .scopes import describe
-from .trace import fingerprint
+from .anypoint.scopes import describe
+from .anypoint.trace import fingerprint
+from .delegation import probes
+from .lab.probe import confirm
+from .services import current_tokens, services, signed_in
+from .web.errors import Problem, end_delegation, ended_page, wants_json
 
 bp = Blueprint("access", __name__)
 

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, render_template
 
-from .context import trace_entries
+from .services import trace_entries
 
 bp = Blueprint("activity", __name__)
 

@@ -10,12 +10,13 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
-from . import csrf, signin
-from .anypoint import PlatformError
-from .context import browser_id, record, services, trace_key
-from .errors import Problem
-from .oidc import authorization_url, new_flow
-from .trace import Exchange
+from .anypoint.client import PlatformError
+from .anypoint.trace import Exchange
+from .oidc import signin
+from .oidc.provider import authorization_url, new_flow
+from .services import browser_id, record, services, trace_key
+from .web import csrf
+from .web.errors import Problem
 
 bp = Blueprint("auth", __name__)
 
@@ -153,7 +154,7 @@ def logout():
 @bp.post("/logout/revoke")
 def logout_revoke():
     """Revoke the refresh and access tokens (RFC 7009) first, then sign out."""
-    from .probes import revoke
+    from .delegation.probes import revoke
 
     svc = services()
     notice = "You are signed out and this app's access was revoked."

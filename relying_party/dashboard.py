@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, session
 
-from .anypoint import MissingScope, PlatformError, PlatformUnavailable
-from .context import browser_id, current_tokens, services, signed_in
-from .oidc import IssuerMismatch
-from .scopes import ENVIRONMENT_SCOPES, allows, describe
+from .anypoint.client import MissingScope, PlatformError, PlatformUnavailable
+from .anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
+from .oidc.provider import IssuerMismatch
+from .services import browser_id, current_tokens, services, signed_in
 
 bp = Blueprint("dashboard", __name__)
 

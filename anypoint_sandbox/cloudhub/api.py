@@ -11,9 +11,9 @@ always redeploys; an application that failed to deploy says why in ``deploymentF
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..api_auth import current_token, protected
-from ..db import session
-from ..errors import PlatformError, platform_error_response
+from ..api.auth import current_token, protected
+from ..storage.engine import session
+from ..web.errors import PlatformError, platform_error_response
 from . import context, lifecycle, store
 from .appinfo import InvalidAppInfo, parse_app_info
 from .archive import ArtifactRejected, size_in_words

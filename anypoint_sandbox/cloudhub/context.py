@@ -11,11 +11,11 @@ import time
 
 from flask import g, request
 
-from .. import audit
-from ..api_auth import current_token
-from ..db import session
-from ..errors import PlatformError
-from ..models import Environment, Token
+from ..access_management import audit
+from ..api.auth import current_token
+from ..storage.engine import session
+from ..storage.models import Environment, Token
+from ..web.errors import PlatformError
 
 ENV_HEADER = "X-ANYPNT-ENV-ID"
 ORG_HEADER = "X-ANYPNT-ORG-ID"

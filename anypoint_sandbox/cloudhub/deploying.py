@@ -9,9 +9,9 @@ DEPLOY_FAILED with the reason (as CloudHub fails such an app at startup, not at 
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from ..db import session
-from ..errors import PlatformError
-from ..models import Environment, Token
+from ..storage.engine import session
+from ..storage.models import Environment, Token
+from ..web.errors import PlatformError
 from . import lifecycle, store
 from .appinfo import AppInfo
 from .runtime import DEFAULT_REGION, DEFAULT_WORKER_TYPE, MULE_RUNTIMES, runtime_mismatch

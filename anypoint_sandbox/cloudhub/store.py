@@ -14,8 +14,8 @@ import uuid
 from sqlalchemy import JSON, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db import Base
-from ..db import session as db_session
+from ..storage.engine import Base
+from ..storage.engine import session as db_session
 from . import lifecycle
 from .domains import full_domain
 from .runtime import find_runtime, find_worker_type

@@ -13,7 +13,7 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from relying_party.pipeline import deploy
+from relying_party.pipeline.command import deploy
 from tests.sandbox.conftest import TOKEN, bearer
 from tests.support.sandbox import fast_cloudhub, run_sandbox
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from relying_party import create_app
-from relying_party.security import content_security_policy
+from relying_party.web.security import content_security_policy
 from tests.deploy.conftest import DeployLab
 
 SECRET = "web-app-secret-0123456789abcdef"

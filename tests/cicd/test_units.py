@@ -8,11 +8,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from relying_party.cicd_config import flask_command, maven_command, pom_plugin, validate
-from relying_party.models import Application
-from relying_party.pipeline_progress import progress_for
-from relying_party.pipeline_run import ExitCode, Outcome, Plan, Stop, _wait
-from relying_party.pipeline_settings import NotDeployable, check_jar, load_ci_settings
+from relying_party.anypoint.models import Application
+from relying_party.cicd.config import flask_command, maven_command, pom_plugin, validate
+from relying_party.pipeline.progress import progress_for
+from relying_party.pipeline.run import ExitCode, Outcome, Plan, Stop, _wait
+from relying_party.pipeline.settings import NotDeployable, check_jar, load_ci_settings
 from relying_party.settings import SettingsError
 from tests.cloudhub.jars import write_zip
 

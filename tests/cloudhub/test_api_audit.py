@@ -5,9 +5,9 @@ import json
 
 from sqlalchemy import literal_column, select
 
-from anypoint_sandbox.audit import as_json
-from anypoint_sandbox.db import session
-from anypoint_sandbox.models import AuditEntry
+from anypoint_sandbox.access_management.audit import as_json
+from anypoint_sandbox.storage.engine import session
+from anypoint_sandbox.storage.models import AuditEntry
 from tests.cloudhub.conftest import DEPLOY_SECONDS, Api
 
 

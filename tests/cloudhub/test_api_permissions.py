@@ -103,8 +103,8 @@ def test_organization_wide_reads_need_read_applications_somewhere(as_user, path)
 
 
 def test_an_environment_of_another_organization_is_404(as_user, app, sample_jar):
-    from anypoint_sandbox.db import session
-    from anypoint_sandbox.models import Environment, Organization
+    from anypoint_sandbox.storage.engine import session
+    from anypoint_sandbox.storage.models import Environment, Organization
 
     with app.app_context():
         other = Organization(name="Elsewhere", domain="elsewhere")

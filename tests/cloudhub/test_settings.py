@@ -2,7 +2,7 @@
 
 import pytest
 
-from anypoint_sandbox.config import SettingsError, load_settings
+from anypoint_sandbox.settings import SettingsError, load_settings
 
 NAMES = ("SANDBOX_DEPLOY_SECONDS", "SANDBOX_UPLOAD_DIR", "SANDBOX_MAX_UPLOAD_MB",
          "SANDBOX_MAX_UNCOMPRESSED_MB")

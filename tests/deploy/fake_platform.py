@@ -15,7 +15,7 @@ import requests
 from werkzeug.formparser import parse_form_data
 
 from relying_party import create_app
-from relying_party.models import TokenSet
+from relying_party.anypoint.models import TokenSet
 
 ORG = "org-1"
 ENVIRONMENTS = [

@@ -11,7 +11,7 @@ import pytest
 import requests
 from urllib3.filepost import encode_multipart_formdata
 
-from relying_party.deploy_multipart import CHUNK_BYTES
+from relying_party.anypoint.multipart import CHUNK_BYTES
 from tests.deploy.fake_platform import (
     ALL_SCOPES,
     application,

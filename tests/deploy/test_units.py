@@ -7,19 +7,19 @@ import io
 import pytest
 from urllib3.filepost import encode_multipart_formdata
 
-from relying_party.anypoint import PlatformError
-from relying_party.cloudhub import app_info
-from relying_party.deploy_form import (
+from relying_party.anypoint.client import PlatformError
+from relying_party.anypoint.cloudhub import app_info
+from relying_party.anypoint.models import Application, MuleVersion
+from relying_party.anypoint.multipart import FilePart, MultipartBody
+from relying_party.deploy.form import (
     DeployRequest,
     PropertiesError,
     name_problem,
     parse_properties,
     validate,
 )
-from relying_party.deploy_multipart import FilePart, MultipartBody
-from relying_party.deploy_page import error_field, when_iso
-from relying_party.deploy_support import covers
-from relying_party.models import Application, MuleVersion
+from relying_party.deploy.page import error_field, when_iso
+from relying_party.deploy.support import covers
 
 JAR = bytes(range(256)) * 1000 + b"tail"  # 256 004 bytes: not a multiple of any chunk size
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from relying_party.lab_history import fact_value
-from relying_party.trace import fingerprint
+from relying_party.anypoint.trace import fingerprint
+from relying_party.lab.history import fact_value
 
 JSON = {"Accept": "application/json"}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from relying_party.lab_history import (
+from relying_party.lab.history import (
     HISTORY_LIMIT,
     after_label,
     diff,
@@ -13,8 +13,8 @@ from relying_party.lab_history import (
     observation,
     push,
 )
-from relying_party.lab_probe import ended_reason
-from relying_party.lab_scenarios import provider_page, scenarios
+from relying_party.lab.probe import ended_reason
+from relying_party.lab.scenarios import provider_page, scenarios
 from relying_party.settings import SettingsError, load_settings
 
 

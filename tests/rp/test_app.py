@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import redis
 
-from relying_party.security import HEADERS
+from relying_party.web.security import HEADERS
 
 JSON = {"Accept": "application/json"}
 

@@ -3,7 +3,7 @@
 import io
 import logging
 
-from relying_party.logs import RedactRequestLines
+from relying_party.web.logs import RedactRequestLines
 
 
 def log_line(request_line: str) -> str:

@@ -9,12 +9,12 @@ import time
 import pytest
 from joserfc import jwk, jws
 
-from relying_party.idtoken import validate_id_token
-from relying_party.models import TokenSet
+from relying_party.anypoint.models import TokenSet
+from relying_party.anypoint.trace import Exchange, fingerprint, redact, redact_url
+from relying_party.delegation.store import FileStore
+from relying_party.delegation.tokens import TokenStore
+from relying_party.oidc.idtoken import validate_id_token
 from relying_party.settings import SettingsError, load_settings
-from relying_party.store import FileStore
-from relying_party.tokens import TokenStore
-from relying_party.trace import Exchange, fingerprint, redact, redact_url
 
 KEY = jwk.RSAKey.generate_key(2048, parameters={"kid": "k1"})
 JWKS = {"keys": [KEY.as_dict(private=False)]}

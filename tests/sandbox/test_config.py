@@ -3,7 +3,7 @@
 import pytest
 
 from anypoint_sandbox import create_app
-from anypoint_sandbox.config import SettingsError, load_settings
+from anypoint_sandbox.settings import SettingsError, load_settings
 
 
 def test_defaults(monkeypatch, tmp_path):

@@ -4,8 +4,8 @@ and the audit log page."""
 
 import re
 
-from anypoint_sandbox.db import session
-from anypoint_sandbox.models import ConnectedApp
+from anypoint_sandbox.storage.engine import session
+from anypoint_sandbox.storage.models import ConnectedApp
 
 from .conftest import TOKEN, bearer, org_api
 

@@ -7,9 +7,10 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 from sqlalchemy import select
 
-from anypoint_sandbox import audit, keys
-from anypoint_sandbox.db import session
-from anypoint_sandbox.models import AuditEntry, SigningKey
+from anypoint_sandbox.access_management import audit
+from anypoint_sandbox.oauth import keys
+from anypoint_sandbox.storage.engine import session
+from anypoint_sandbox.storage.models import AuditEntry, SigningKey
 
 from .conftest import TOKEN
 

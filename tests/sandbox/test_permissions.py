@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
-from anypoint_sandbox.db import session
-from anypoint_sandbox.models import ConnectedApp, Environment, Token, User
-from anypoint_sandbox.permissions import authorize_scope
+from anypoint_sandbox.access_management.permissions import authorize_scope
+from anypoint_sandbox.storage.engine import session
+from anypoint_sandbox.storage.models import ConnectedApp, Environment, Token, User
 
 
 @pytest.fixture

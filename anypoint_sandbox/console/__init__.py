@@ -1,0 +1,2 @@
+"""The console pages, signed in with the sandbox's own session."""
+

@@ -1,0 +1,2 @@
+"""The sandbox's tables and its SQLAlchemy engine and session."""
+

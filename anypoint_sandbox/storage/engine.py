@@ -1,0 +1,61 @@
+"""Storage for one sandbox app: a SQLAlchemy engine and a scoped session, created per app.
+
+``init_app(app)`` builds both from ``SANDBOX_DATABASE_URL``, creates the tables, and removes the
+request's session at teardown. Views and the Authlib wiring call ``session()`` to get the session of
+the current app; nothing is created at import time.
+"""
+
+from flask import Flask, current_app
+from sqlalchemy import create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+
+
+class Base(DeclarativeBase):
+    """Declarative base of every sandbox table."""
+
+
+class Storage:
+    """The engine and scoped session of one app (kept in ``app.extensions["sandbox_storage"]``)."""
+
+    def __init__(self, url: str):
+        is_sqlite = url.startswith("sqlite")
+        options = {"connect_args": {"check_same_thread": False, "timeout": 30}} if is_sqlite else {}
+        self.engine = create_engine(url, **options)
+        if is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.sessions = scoped_session(sessionmaker(bind=self.engine, expire_on_commit=False))
+
+    def create_tables(self) -> None:
+
+        Base.metadata.create_all(self.engine)
+
+    def dispose(self) -> None:
+        """Close every connection (tests call it before deleting the database file)."""
+        self.sessions.remove()
+        self.engine.dispose()
+
+
+def _sqlite_pragmas(connection, _record) -> None:
+    # WAL lets the threaded server read while a CLI command (seed, rotate-keys) writes.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def init_app(app: Flask) -> Storage:
+    """Create the app's storage and tables; remove the scoped session after each request."""
+    storage = Storage(app.config["SANDBOX_DATABASE_URL"])
+    storage.create_tables()
+    app.extensions["sandbox_storage"] = storage
+
+    @app.teardown_appcontext
+    def remove_session(_exception=None):
+        storage.sessions.remove()
+
+    return storage
+
+
+def session() -> Session:
+    """The current app's SQLAlchemy session (one per thread, removed at app-context teardown)."""
+    return current_app.extensions["sandbox_storage"].sessions()

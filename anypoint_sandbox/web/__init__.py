@@ -1,0 +1,2 @@
+"""What every sandbox page and API shares: the error policy."""
+

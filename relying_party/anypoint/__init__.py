@@ -1,0 +1,2 @@
+"""The only code that talks HTTP to the provider and the platform, and what it answers with."""
+

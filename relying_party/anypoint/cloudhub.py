@@ -1,0 +1,138 @@
+"""Runtime Manager for CloudHub 1.0 (reference §5.1), spoken through :meth:`AnypointClient.api`.
+
+One :class:`CloudHub` per request: the client, the user's access token and the organization,
+optionally bound to one environment (``X-ANYPNT-ENV-ID``). Answers become frozen dataclasses
+(``models.Application``, ``models.MuleVersion``). Errors are AnypointClient's: MissingScope (403),
+DelegationEnded (401), PlatformUnavailable; any other 4xx is a PlatformError whose ``status`` and
+``message`` (CloudHub's ``{"message"}``) the caller shows (400 bad artifact, 404, 409 name taken).
+A JAR goes up as a :class:`MultipartBody`, a chunk at a time, never whole in memory.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import BinaryIO
+from urllib.parse import quote
+
+from .client import AnypointClient, PlatformError
+from .models import Application, MuleVersion
+from .multipart import FilePart, MultipartBody
+
+APPLICATIONS = "/cloudhub/api/v2/applications"
+JAR_TYPE = "application/java-archive"
+
+#: The scope each CloudHub operation needs (``full`` covers all, ``read:full`` the reads).
+SCOPES = {
+    "read": "read:applications",
+    "deploy": "create:applications",
+    "manage": "manage:application_settings",
+    "delete": "delete:applications",
+}
+
+
+@dataclass(frozen=True)
+class Jar:
+    """An uploaded JAR on its way to CloudHub: a seekable binary stream and its file name."""
+
+    filename: str
+    stream: BinaryIO
+
+
+def app_info(domain: str, runtime: str, worker_size: str, workers: int, region: str,
+             properties: dict[str, str]) -> dict:
+    """The ``appInfoJson`` of a deploy, with the fields mule-maven-plugin sets (§5.1)."""
+    return {"domain": domain, "muleVersion": {"version": runtime}, "region": region,
+            "workers": {"amount": workers, "type": {"name": worker_size}},
+            "properties": properties, "monitoringAutoRestart": True, "objectStoreV1": False,
+            "persistentQueues": False, "loggingCustomLog4JEnabled": False}
+
+
+class CloudHub:
+    """CloudHub 1.0 calls on behalf of the signed-in user."""
+
+    def __init__(self, client: AnypointClient, access_token: str, org_id: str,
+                 env_id: str | None = None):
+        self.client = client
+        self.access_token = access_token
+        self.org_id = org_id
+        self.env_id = env_id
+
+    def _call(self, method: str, path: str, label: str, **kwargs):
+        headers = {"X-ANYPNT-ORG-ID": self.org_id, **kwargs.pop("headers", {})}
+        if self.env_id:
+            headers["X-ANYPNT-ENV-ID"] = self.env_id
+        return self.client.api(method, path, self.access_token, label=label, headers=headers,
+                               **kwargs)
+
+    @staticmethod
+    def _application(body, path: str) -> Application:
+        try:
+            return Application.from_json(body if isinstance(body, dict) else {})
+        except ValueError as error:
+            raise PlatformError(f"{path}: {error}") from None
+
+    def applications(self) -> list[Application]:
+        """The environment's applications (a bare JSON array), by name."""
+        body = self._call("GET", APPLICATIONS, "list applications")
+        if not isinstance(body, list):
+            raise PlatformError(f"{APPLICATIONS} did not return a list")
+        apps = [Application.from_json(item) for item in body
+                if isinstance(item, dict) and item.get("domain")]
+        return sorted(apps, key=lambda app: app.domain)
+
+    def application(self, domain: str) -> Application:
+        """One application; PlatformError with status 404 when there is none of that name."""
+        path = f"{APPLICATIONS}/{quote(domain, safe='')}"
+        return self._application(self._call("GET", path, "get application"), path)
+
+    def domain_available(self, domain: str) -> bool:
+        """Whether the name is free; PlatformError(400) with CloudHub's reason for a bad name."""
+        path = f"/cloudhub/api/applications/domains/{quote(domain, safe='')}"
+        body = self._call("GET", path, "check name")
+        if not isinstance(body, dict) or not isinstance(body.get("available"), bool):
+            raise PlatformError(f"{path} did not say whether the name is available")
+        return body["available"]
+
+    def mule_versions(self) -> list[MuleVersion]:
+        """The Mule runtimes offered, as CloudHub orders them (newest first)."""
+        body = self._call("GET", "/cloudhub/api/mule-versions", "mule versions")
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise PlatformError("/cloudhub/api/mule-versions did not return a data list")
+        return [MuleVersion.from_json(item) for item in data if isinstance(item, dict)]
+
+    def _upload(self, method: str, path: str, label: str, info: dict, jar: Jar,
+                auto_start: bool | None) -> Application:
+        fields = [("appInfoJson", json.dumps(info))]
+        if auto_start is not None:
+            fields.append(("autoStart", "true" if auto_start else "false"))
+        body = MultipartBody(fields, [FilePart("file", jar.filename, jar.stream, JAR_TYPE)])
+        answer = self._call(method, path, label, data=body,
+                            headers={"Content-Type": body.content_type})
+        return self._application(answer, path)
+
+    def deploy(self, info: dict, jar: Jar, auto_start: bool | None = True) -> Application:
+        """POST a new application (parts ``appInfoJson``, ``autoStart``, ``file``);
+        ``auto_start=None`` leaves ``autoStart`` out, as mule-maven-plugin does (START follows)."""
+        return self._upload("POST", APPLICATIONS, "deploy", info, jar, auto_start)
+
+    def redeploy(self, domain: str, jar: Jar, changes: dict | None = None) -> Application:
+        """PUT a new JAR for an existing application; settings not in ``changes`` (an
+        ``appInfoJson`` subset) stay as they are."""
+        path = f"{APPLICATIONS}/{quote(domain, safe='')}"
+        return self._upload("PUT", path, "redeploy", {**(changes or {}), "domain": domain}, jar,
+                            None)
+
+    def set_status(self, domain: str, status: str) -> None:
+        """``START`` or ``STOP``; an answer of 304 (nothing to change) counts as done."""
+        path = f"/cloudhub/api/applications/{quote(domain, safe='')}/status"
+        try:
+            self._call("POST", path, status.lower(), json={"status": status})
+        except PlatformError as error:
+            if error.status != 304 or type(error) is not PlatformError:
+                raise
+
+    def delete(self, domain: str) -> None:
+        """DELETE the application (204)."""
+        self._call("DELETE", f"{APPLICATIONS}/{quote(domain, safe='')}", "delete")

@@ -1,0 +1,142 @@
+"""The pages of one CloudHub application (routed by ``deploy.bp``): ``deploy.show``,
+``deploy.status_json``, and the POST actions ``deploy.start``, ``deploy.stop``,
+``deploy.redeploy``, ``deploy.delete`` (after the ``deploy.confirm_delete`` step).
+
+An action answers 303 back to the application's page; when it cannot be done the page is shown
+again with the reason (403 missing scope or right, 400 bad JAR, 503 Anypoint unreachable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import jsonify, redirect, render_template, request, session, url_for
+
+from ..anypoint.client import MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.cloudhub import CloudHub
+from ..web.errors import Problem
+from .page import when_iso
+from .support import Delegation, delegation, jar_from_upload, operation_refusal
+
+UNAVAILABLE = "Anypoint could not be reached, so nothing was changed. Try again in a minute."
+
+
+def _application(cloudhub: CloudHub, env_id: str, name: str):
+    """The application, or Problem(404) when the environment has none of that name."""
+    try:
+        return cloudhub.application(name)
+    except PlatformError as error:
+        if error.status != 404:
+            raise
+        raise Problem(404, "No such application", f"There is no application called {name} in "
+                      "this environment (it may have been deleted).", "not_found",
+                      (url_for("deploy.index", environment=env_id), "Back to Deploy")) from None
+
+
+def _environment_name(user: Delegation, env_id: str) -> str | None:
+    try:
+        return next((env.name for env in user.environments() if env.id == env_id), None)
+    except PlatformError:
+        return None
+
+
+def _page(user: Delegation, env_id: str, name: str, status: int = 200, **extra):
+    """deploy/show.html for the application; a read refusal becomes the panel, not an error."""
+    here = url_for("deploy.show", env_id=env_id, name=name)
+    app = refused = None
+    try:
+        app = _application(user.cloudhub(env_id), env_id, name)
+    except MissingScope as error:
+        refused = operation_refusal(user.tokens, "read", error, here)
+        status = 403
+    may = {op: user.may(op) for op in ("manage", "delete")}
+    body = render_template("deploy/show.html", app=app, env_id=env_id, name=name,
+                           env_name=_environment_name(user, env_id), read_refusal=refused,
+                           may=may, notice=session.pop("deploy_notice", None), **extra)
+    return body, status
+
+
+def show(env_id: str, name: str):
+    """The application's status (followed live while it changes), details and actions."""
+    return _page(delegation(), env_id, name)
+
+
+def status_json(env_id: str, name: str):
+    """``{status, updated, update_status, reason, transitional, failed}``; 404 when gone."""
+    app = _application(delegation().cloudhub(env_id), env_id, name)
+    return jsonify(status=app.status, updated=when_iso(app.last_update),
+                   update_status=app.update_status, reason=app.failure_reason,
+                   transitional=app.transitional, failed=app.failed)
+
+
+def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], None],
+         notice: str, done: str | None = None):
+    """Run ``action`` if the grant allows ``operation``; 303 to ``done`` (the app's page)."""
+    user = delegation()
+    here = url_for("deploy.show", env_id=env_id, name=name)
+    if not user.may(operation):
+        return _page(user, env_id, name, 403,
+                     refusal=operation_refusal(user.tokens, operation, next_path=here))
+    try:
+        action(user.cloudhub(env_id))
+    except MissingScope as error:
+        return _page(user, env_id, name, 403,
+                     refusal=operation_refusal(user.tokens, operation, error, here))
+    except PlatformUnavailable:
+        return _page(user, env_id, name, 503, action_error=UNAVAILABLE)
+    except PlatformError as error:
+        if error.status == 404:
+            _application(user.cloudhub(env_id), env_id, name)  # raises the 404 page
+        if error.status is None or not 400 <= error.status < 500:
+            raise
+        field = "redeploy_error" if operation == "manage" and request.files else "action_error"
+        return _page(user, env_id, name, error.status, **{field: error.message})
+    session["deploy_notice"] = notice
+    return redirect(done or here, 303)
+
+
+def start(env_id: str, name: str):
+    return _act(env_id, name, "manage", lambda ch: ch.set_status(name, "START"),
+                f"Starting {name}: CloudHub is deploying it.")
+
+
+def stop(env_id: str, name: str):
+    return _act(env_id, name, "manage", lambda ch: ch.set_status(name, "STOP"),
+                f"Stopping {name}.")
+
+
+def redeploy(env_id: str, name: str):
+    """Replace the JAR (its settings stay); 400 with the message when no file was chosen."""
+    jar = jar_from_upload(request.files.get("file"))
+    if jar is None:
+        return _page(delegation(), env_id, name, 400,
+                     redeploy_error="Choose the new JAR file to deploy.")
+    return _act(env_id, name, "manage", lambda ch: ch.redeploy(name, jar),
+                f"Redeploying {name} with {jar.filename}.")
+
+
+def confirm_delete(env_id: str, name: str):
+    """The confirmation step before deleting (a page with a POST form, not a script prompt)."""
+    user = delegation()
+    app = _application(user.cloudhub(env_id), env_id, name)
+    return render_template("deploy/confirm_delete.html", app=app, env_id=env_id,
+                           env_name=_environment_name(user, env_id))
+
+
+def delete(env_id: str, name: str):
+    """Delete after confirmation (``confirm`` = the name), else 303 to the confirmation step."""
+    if request.form.get("confirm") != name:
+        return redirect(url_for("deploy.confirm_delete", env_id=env_id, name=name), 303)
+    return _act(env_id, name, "delete", lambda ch: ch.delete(name),
+                f"{name} was deleted.", url_for("deploy.index", environment=env_id))
+
+
+ROUTES = (
+    ("/<env_id>/<name>", "show", show, ["GET"]),
+    ("/<env_id>/<name>/status.json", "status_json", status_json, ["GET"]),
+    ("/<env_id>/<name>/start", "start", start, ["POST"]),
+    ("/<env_id>/<name>/stop", "stop", stop, ["POST"]),
+    ("/<env_id>/<name>/redeploy", "redeploy", redeploy, ["POST"]),
+    ("/<env_id>/<name>/delete", "confirm_delete", confirm_delete, ["GET"]),
+    ("/<env_id>/<name>/delete", "delete", delete, ["POST"]),
+)

@@ -1,0 +1,117 @@
+"""What every deploy view needs: the signed-in user's CloudHub, their environments, the upload
+limit, and the "missing scope or right" panel that replaces an error page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from flask import current_app, request, session, url_for
+from werkzeug.utils import secure_filename
+
+from ..anypoint.client import MissingScope
+from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
+from ..anypoint.models import Environment, TokenSet
+from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
+from ..services import current_tokens, services, signed_in
+from ..web.errors import Problem
+
+MEGABYTE = 1024 * 1024
+DEFAULT_MAX_UPLOAD_BYTES = 200 * MEGABYTE + 256 * 1024  # CloudHub's JAR limit, plus the fields
+_QUOTED_SCOPE = re.compile(r"'([a-z_]+:[a-z_]+)'")
+
+
+@dataclass
+class Delegation:
+    """The signed-in user's tokens and organization, and a CloudHub bound to ``env_id``."""
+
+    tokens: TokenSet
+    org_id: str
+
+    def cloudhub(self, env_id: str | None = None) -> CloudHub:
+        return CloudHub(services().client, self.tokens.access_token, self.org_id, env_id)
+
+    def may(self, operation: str) -> bool:
+        """Whether the granted scopes cover the CloudHub ``operation`` (see cloudhub.SCOPES)."""
+        return covers(self.tokens.scopes, SCOPES[operation])
+
+    def may_list_environments(self) -> bool:
+        return allows(self.tokens.scopes, ENVIRONMENT_SCOPES)
+
+    def environments(self) -> list[Environment]:
+        """The organization's environments (MissingScope when not granted or not allowed)."""
+        return services().client.environments(self.tokens.access_token, self.org_id)
+
+
+def delegation() -> Delegation:
+    """The signed-in delegation; Problem(401) when nobody is signed in.
+
+    The organization id comes from /accounts/api/me once per sign-in (the session is cleared at
+    every sign-in, so it never outlives the user it belongs to).
+    """
+    if not signed_in():
+        raise Problem(401, "Please sign in", "Sign in with Anypoint to deploy applications.",
+                      "login_required", (url_for("dashboard.index"), "Sign in"))
+    tokens = current_tokens()
+    if not session.get("deploy_org_id"):
+        session["deploy_org_id"] = services().client.me(tokens.access_token).organization.id
+    return Delegation(tokens, session["deploy_org_id"])
+
+
+def is_anypoint() -> bool:
+    return services().provider.is_anypoint
+
+
+def max_upload_bytes() -> int:
+    return current_app.config.get("DEPLOY_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+
+
+def covers(granted, scope: str) -> bool:
+    """Whether the grant includes ``scope`` itself, ``full``, or ``read:full`` for a read."""
+    reads = scope.startswith(("read:", "view:")) and "read:full" in granted
+    return scope in granted or "full" in granted or reads
+
+
+def refusal(tokens: TokenSet, scope: str, error: MissingScope | None = None,
+            next_path: str | None = None) -> dict:
+    """The panel shown instead of an error when ``scope`` is missing.
+
+    ``kind`` is ``scope`` when the grant lacks it: the panel offers "Ask for more access" with
+    exactly that scope added to those granted (incremental consent). It is ``right`` when the
+    grant covers it and Anypoint still refused: the user's own permission in that environment is
+    missing, which only an administrator can give. When the platform names a scope in its
+    refusal, that scope is the one shown.
+    """
+    message = error.message if error else None
+    named = _QUOTED_SCOPE.search(message or "")
+    if named:
+        scope = named[1]
+    kind = "right" if covers(tokens.scopes, scope) else "scope"
+    ask = url_for("auth.login", scope=" ".join(dict.fromkeys([*tokens.scopes, scope])),
+                  next=next_path or request.full_path.rstrip("?"))
+    return {"kind": kind, "scope": scope, "description": describe(scope), "message": message,
+            "ask": ask if kind == "scope" else None}
+
+
+def operation_refusal(tokens: TokenSet, operation: str, error: MissingScope | None = None,
+                      next_path: str | None = None) -> dict:
+    return refusal(tokens, SCOPES[operation], error, next_path)
+
+
+def environments_refusal(tokens: TokenSet, error: MissingScope | None = None) -> dict:
+    return refusal(tokens, ENVIRONMENT_SCOPES[0], error, url_for("deploy.index"))
+
+
+def jar_from_upload(upload) -> Jar | None:
+    """The uploaded file as a Jar (its spooled stream, never read into memory), or None when
+    the part is missing or empty."""
+    if upload is None or not upload.filename:
+        return None
+    stream = upload.stream
+    stream.seek(0, 2)
+    empty = stream.tell() == 0
+    stream.seek(0)
+    if empty:
+        return None
+    return Jar(secure_filename(upload.filename) or "application.jar", stream)

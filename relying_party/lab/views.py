@@ -1,0 +1,112 @@
+"""The revocation lab: ``lab.show`` (/access/lab) and the POST actions ``lab.probe``/``revoke``.
+
+Each action records an observation in this session's probe history (see ``lab_probe``) and
+answers JSON (``{"probe", "history", "ended"}``) to ``Accept: application/json``, else 303 back to
+the lab. When a probe finds that nothing works any more, the delegation is ended here (tokens
+forgotten, ``session["ended"]`` set); the history stays visible until sign-out.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+
+from ..anypoint.client import DelegationEnded, PlatformError
+from ..anypoint.trace import fingerprint
+from ..delegation import probes
+from ..services import current_tokens, services, signed_in
+from ..web.errors import Problem, end_delegation, wants_json
+from . import probe as lab_probe
+from .history import AFTER, after_label
+from .scenarios import scenarios
+
+bp = Blueprint("lab", __name__)
+
+REVOKED = {"access": "revoked_access", "refresh": "revoked_refresh", "both": "revoked_both"}
+
+
+def _require_delegation() -> None:
+    """Problem(401) unless signed in: 'delegation_ended' after an end, else 'login_required'."""
+    if signed_in():
+        return
+    if session.get("ended"):
+        raise Problem(401, "Your access has ended",
+                      f"There is nothing left to probe: {session['ended']}. Sign in again to "
+                      "start a new delegation.", "delegation_ended",
+                      (url_for("dashboard.index"), "Sign in again"))
+    raise Problem(401, "Please sign in", "Sign in to try the revocation lab.", "login_required",
+                  (url_for("dashboard.index"), "Sign in"))
+
+
+@bp.get("/access/lab")
+def show():
+    """Scenario cards, the tokens (fingerprints, expiry countdown) and the probe history.
+
+    Calls nothing at the platform but (cached) discovery: observing is the probe's job, and the
+    page must not refresh an expiring token behind the user's back. After the delegation ended:
+    the history with the "ended" notice; signed out otherwise: the 401 page.
+    """
+    svc = services()
+    history = lab_probe.load_history(svc)
+    ended = None if signed_in() else session.get("ended")
+    if not signed_in() and not ended:
+        _require_delegation()
+    tokens = current_tokens(refresh=False) if signed_in() else None
+    if signed_in() and tokens is None:
+        raise DelegationEnded("the app holds no tokens for this delegation")
+    try:
+        metadata = svc.provider.metadata()
+        offers = {"revocation": bool(metadata.revocation_endpoint),
+                  "introspection": bool(metadata.introspection_endpoint)}
+    except PlatformError:
+        offers = None
+    return render_template(
+        "lab/index.html", history=history, ended=ended, tokens=tokens, offers=offers,
+        fingerprint=fingerprint, after_label=after_label, now=time.time(),
+        cards=scenarios(svc.settings, bool(tokens and tokens.refresh_token)),
+        anypoint=svc.provider.is_anypoint)
+
+
+def _record(after: str):
+    """Probe, store the observation, end the delegation when nothing works; answer."""
+    svc = services()
+    entry = lab_probe.observe(svc, session["grant_id"], after)
+    history = lab_probe.remember(svc, entry)
+    if entry["ended"]:
+        end_delegation(lab_probe.ended_reason(entry))
+    if wants_json():
+        return jsonify(probe=history[0], history=history, ended=entry["ended"])
+    return redirect(url_for("lab.show", _anchor="history"), 303)
+
+
+@bp.post("/access/lab/probe")
+def probe():
+    """Probe now; ``after`` (optional) names what the user just did, from a fixed list."""
+    _require_delegation()
+    after = request.form.get("after", "")
+    if after not in AFTER or after in ("detected", *REVOKED.values()):
+        raise Problem(400, "Unknown scenario", "Probe again from the lab's page.",
+                      "invalid_request")
+    return _record(after)
+
+
+@bp.post("/access/lab/revoke")
+def revoke():
+    """Revoke ``token`` = access | refresh | both (RFC 7009, as /access/revoke), then probe."""
+    _require_delegation()
+    svc = services()
+    which = request.form.get("token", "")
+    tokens = current_tokens(refresh=False)
+    if tokens is None:
+        raise DelegationEnded("the app holds no tokens for this delegation")
+    probes.revoke(svc, tokens, which)
+    return _record(REVOKED[which])
+
+
+@bp.before_app_request
+def forget_history():
+    """Signing out drops the probe history with the rest of the session (after the CSRF check)."""
+    if request.method == "POST" and request.endpoint in ("auth.logout", "auth.logout_revoke"):
+        if "trace_id" in session:
+            services().store.delete(lab_probe.history_key())

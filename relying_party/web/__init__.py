@@ -1,0 +1,2 @@
+"""The web layer: error pages, security headers, CSRF, sessions, the access log."""
+

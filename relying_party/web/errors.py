@@ -1,0 +1,161 @@
+"""One error policy: HTML pages for people, ``{error, error_description}`` JSON for API callers.
+
+Views raise :class:`Problem` (or let a platform exception through); the handlers here pick the
+status code, the words and the "what now" button. Never a stack trace, never an error with 200.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlsplit
+
+from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import HTTPException
+
+from ..anypoint.client import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
+from ..oidc.provider import IssuerMismatch
+
+log = logging.getLogger(__name__)
+
+
+class Problem(Exception):
+    """A failure explained to the user: ``status`` (4xx/5xx), ``title``, ``message``, ``code``."""
+
+    def __init__(self, status: int, title: str, message: str, code: str = "error",
+                 action: tuple[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.title, self.message, self.code = status, title, message, code
+        self.action = action
+
+
+def wants_json() -> bool:
+    """True for ``*.json`` paths and clients that prefer JSON (``Accept: application/json``)."""
+    if request.path.endswith(".json"):
+        return True
+    accept = request.accept_mimetypes
+    return accept["application/json"] > accept["text/html"]
+
+
+def render_problem(problem: Problem):
+    if wants_json():
+        body = {"error": problem.code, "error_description": problem.message}
+        return jsonify(body), problem.status
+    action = problem.action or (url_for("dashboard.index"), "Back to the start")
+    return render_template("errors/problem.html", problem=problem, action=action), problem.status
+
+
+def end_delegation(reason: str) -> None:
+    """Forget the tokens and the signed-in user, remember why (shown by /session.json)."""
+    from ..services import services
+
+    grant_id = session.get("grant_id")
+    if grant_id:
+        services().tokens.delete(grant_id)
+    for key in ("user", "grant_id", "userinfo", "id_report", "requested", "started"):
+        session.pop(key, None)
+    session["ended"] = reason
+
+
+def observed(error: DelegationEnded) -> str:
+    """What the app saw when the delegation ended, in words (kept in ``session["ended"]``)."""
+    if error.status == 401 and error.url:
+        return f"Anypoint answered 401 (access token refused) to {urlsplit(error.url).path}"
+    if error.message.startswith("refresh refused: "):
+        return f"Anypoint refused the refresh token ({error.message.split(': ', 1)[1]})"
+    return error.message or "your access was revoked or has expired"
+
+
+def refreshed_after_401(error: DelegationEnded) -> DelegationEnded | None:
+    """A page's API call (GET) got 401: maybe only the access token was revoked. Refresh and
+    return ``None`` to reload the page, or the refusal to report. A token this retry issued that
+    is refused again within 30 s is not retried (no redirect loop)."""
+    from ..anypoint.trace import fingerprint
+    from ..services import services, signed_in
+
+    if error.status != 401 or request.method != "GET" or not signed_in():
+        return error
+    tokens = services().tokens
+    held = tokens.load(session["grant_id"])
+    retried = session.get("retried_401") or {}
+    if held is None or (retried.get("token") == fingerprint(held.access_token)
+                        and time.time() - retried.get("at", 0) < 30):
+        return error
+    try:
+        renewed = tokens.fresh(session["grant_id"], force=True)
+    except DelegationEnded as refusal:
+        return DelegationEnded(f"{observed(error)}; then {observed(refusal)}")
+    except PlatformError:
+        return error
+    session["retried_401"] = {"token": fingerprint(renewed.access_token), "at": time.time()}
+    return None
+
+
+def ended_page(result: dict | None = None):
+    """The "your access ended" answer (401): JSON for API callers, else the page that says what
+    was observed, the likely causes and "Sign in again"; ``result`` is a probe table to show."""
+    reason = session.get("ended") or "your access was revoked or has expired"
+    if wants_json():
+        return jsonify(error="delegation_ended", error_description=(
+            f"Your access was revoked or has expired: {reason}. Sign in again.")), 401
+    return render_template("access/ended.html", reason=reason, result=result), 401
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers for Problem, the platform exceptions and HTTP errors."""
+
+    @app.errorhandler(Problem)
+    def problem(error: Problem):
+        return render_problem(error)
+
+    @app.errorhandler(DelegationEnded)
+    def delegation_ended(error: DelegationEnded):
+        final = refreshed_after_401(error)
+        if final is None:
+            return redirect(request.full_path.rstrip("?"), 303)
+        end_delegation(observed(final))
+        return ended_page()
+
+    @app.errorhandler(MissingScope)
+    def missing_scope(error: MissingScope):
+        return render_problem(Problem(
+            403, "Not allowed by the access you granted",
+            f"Anypoint refused the call: {error.message}. Ask for more access on the "
+            "Delegated access page.", "insufficient_scope",
+            (url_for("access.show"), "Delegated access")))
+
+    @app.errorhandler(IssuerMismatch)
+    def issuer_mismatch(error: IssuerMismatch):
+        return render_problem(Problem(
+            502, "The sign-in provider is not the one configured",
+            f"No sign-in was started because {error}. Check OIDC_ISSUER and OIDC_DISCOVERY_URL.",
+            "issuer_mismatch"))
+
+    @app.errorhandler(PlatformUnavailable)
+    def unavailable(error: PlatformUnavailable):
+        log.warning("provider unavailable: %s", error.message)
+        return render_problem(Problem(
+            error.http_status, "Anypoint is not answering",
+            "The sign-in provider or the platform could not be reached, or answered with an "
+            "error. Nothing was changed. Try again in a minute.", "temporarily_unavailable"))
+
+    @app.errorhandler(PlatformError)
+    def platform_error(error: PlatformError):
+        log.warning("platform error: %s", error.message)
+        return render_problem(Problem(
+            502, "Anypoint gave an unexpected answer",
+            "The platform answered in a way this app did not expect. Nothing was changed.",
+            "bad_gateway"))
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_problem(Problem(error.code or 500, error.name,
+                                      error.description or error.name,
+                                      error.name.lower().replace(" ", "_")))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unexpected error")
+        return render_problem(Problem(500, "Something went wrong",
+                                      "The app hit an unexpected error. Nothing was changed.",
+                                      "server_error"))

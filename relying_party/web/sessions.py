@@ -1,0 +1,59 @@
+"""Server-side sessions (Flask-Session 0.8) and the token/trace store on the same backend.
+
+The cookie holds only an opaque id; ``__Host-`` prefix and ``Secure`` when served over https.
+Idle lifetime = ``SESSION_IDLE_MINUTES`` (refreshed on each request); absolute lifetime is checked
+in ``before_request`` against the sign-in time.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import timedelta
+
+from cachelib.file import FileSystemCache
+from flask import Flask, session
+from flask_session import Session
+
+from ..delegation.store import FileStore, RedisStore, Store
+from ..settings import Settings
+
+
+def init_app(app: Flask, settings: Settings) -> Store:
+    """Configure Flask-Session for ``settings.session_backend``; return the matching Store."""
+    secure = settings.secure_cookies
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-cal_session" if secure else "cal_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=secure,
+        SESSION_COOKIE_PATH="/",
+        SESSION_PERMANENT=True,
+        SESSION_REFRESH_EACH_REQUEST=True,
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        SESSION_KEY_PREFIX="cal_session:",
+        SESSION_ID_LENGTH=32,
+    )
+    if settings.session_backend == "redis":
+        import redis
+
+        client = redis.Redis.from_url(settings.redis_url)
+        app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
+        store: Store = RedisStore(client)
+    else:
+        base = os.path.join(app.instance_path, "sessions")
+        os.makedirs(base, exist_ok=True)
+        app.config.update(SESSION_TYPE="cachelib",
+                          SESSION_CACHELIB=FileSystemCache(base, threshold=2000))
+        store = FileStore(os.path.join(app.instance_path, "store"))
+    Session(app)
+
+    @app.before_request
+    def enforce_absolute_lifetime():
+        started = session.get("started")
+        if started and time.time() - started > settings.session_max_hours * 3600:
+            from .errors import end_delegation
+
+            end_delegation("your session reached its maximum length; sign in again")
+
+    return store
