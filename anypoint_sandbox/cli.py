@@ -8,7 +8,7 @@ from flask import Flask
 
 from .oauth import keys
 from .seed import seed_demo
-from .storage.engine import session
+from .storage import session
 
 
 @click.command("seed")

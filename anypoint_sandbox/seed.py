@@ -10,9 +10,8 @@ import uuid
 from werkzeug.security import generate_password_hash
 
 from .access_management.scopes import PRODUCT_SCOPES, all_scope_names
-from .storage.engine import Base
-from .storage.engine import session as db_session
-from .storage.models import (
+from .storage import (
+    Base,
     ConnectedApp,
     ConnectedAppScope,
     Environment,
@@ -22,6 +21,7 @@ from .storage.models import (
     User,
     UserRight,
 )
+from .storage import session as db_session
 
 APP_CALLBACK = "http://localhost:5000/auth/callback"
 RUNTIME_MANAGER = ("read:applications", "create:applications", "manage:application_settings",

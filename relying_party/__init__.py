@@ -30,13 +30,16 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
 
     Raises :class:`SettingsError` naming the first missing or malformed setting.
     """
+    # Imported here, not at the top: ``flask deploy`` (relying_party.pipeline) imports this
+    # package and must not load the web app to run.
     from . import access, activity, auth, cicd, dashboard, deploy, lab
     from .anypoint.client import AnypointClient
     from .delegation.tokens import TokenStore
     from .oidc.provider import Provider
     from .oidc.signin import refresher
-    from .services import EXTENSION, Services, record
+    from .services import EXTENSION, Services
     from .web import csrf, errors, logs, security, sessions
+    from .web.trace import record
 
     settings = load_settings(overrides, env_file)
     app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)

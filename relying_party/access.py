@@ -14,8 +14,10 @@ from .anypoint.scopes import describe
 from .anypoint.trace import fingerprint
 from .delegation import probes
 from .lab.probe import confirm
-from .services import current_tokens, services, signed_in
-from .web.errors import Problem, end_delegation, ended_page, wants_json
+from .services import services
+from .web.errors import ended_page, wants_json
+from .web.guards import current_tokens, end_delegation, signed_in
+from .web.problem import Problem
 
 bp = Blueprint("access", __name__)
 

@@ -6,7 +6,7 @@ import json
 
 from flask import Blueprint, Response, render_template
 
-from .services import trace_entries
+from .web.trace import trace_entries
 
 bp = Blueprint("activity", __name__)
 

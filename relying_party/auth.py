@@ -10,13 +10,16 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
-from .anypoint.client import PlatformError
+from .anypoint.errors import PlatformError
 from .anypoint.trace import Exchange
+from .delegation.probes import revoke
 from .oidc import signin
 from .oidc.provider import authorization_url, new_flow
-from .services import browser_id, record, services, trace_key
+from .services import services
 from .web import csrf
-from .web.errors import Problem
+from .web.problem import Problem
+from .web.sessions import browser_id
+from .web.trace import record, trace_key
 
 bp = Blueprint("auth", __name__)
 
@@ -154,8 +157,6 @@ def logout():
 @bp.post("/logout/revoke")
 def logout_revoke():
     """Revoke the refresh and access tokens (RFC 7009) first, then sign out."""
-    from .delegation.probes import revoke
-
     svc = services()
     notice = "You are signed out and this app's access was revoked."
     tokens = svc.tokens.load(session["grant_id"]) if session.get("grant_id") else None

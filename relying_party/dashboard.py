@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, render_template, session
 
-from .anypoint.client import MissingScope, PlatformError, PlatformUnavailable
+from .anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from .anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
 from .oidc.provider import IssuerMismatch
-from .services import browser_id, current_tokens, services, signed_in
+from .services import services
+from .web.guards import current_tokens, signed_in
+from .web.sessions import browser_id
 
 bp = Blueprint("dashboard", __name__)
 

@@ -11,8 +11,8 @@ import time
 
 from flask import g, has_request_context, request
 
-from ..storage.engine import session as db_session
-from ..storage.models import AuditEntry, ConnectedApp, User
+from ..storage import AuditEntry, ConnectedApp, User
+from ..storage import session as db_session
 
 
 def record(action: str, object_type: str, *, object_id: str | None = None,

@@ -9,8 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from ..storage.engine import session
-from ..storage.models import AuditEntry
+from ..storage import AuditEntry, session
 
 
 class QueryError(ValueError):

@@ -14,8 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..storage.engine import session
-from ..storage.models import ConnectedApp, Organization, User, now
+from ..storage import ConnectedApp, Organization, User, now, session
 from . import audit
 from .scopes import BY_NAME
 

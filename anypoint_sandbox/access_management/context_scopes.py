@@ -3,8 +3,7 @@ a product scope in one of the owner's organizations, optionally narrowed to one 
 written ``{"scope": ..., "context_params": {"org": ..., "envId": ...}}``. Rows are handled as
 ``(scope, organization_id, environment_id)`` tuples; AppRuleError for any bad entry."""
 
-from ..storage.engine import session
-from ..storage.models import ConnectedApp, ConnectedAppScope, Environment, Organization, User, now
+from ..storage import ConnectedApp, ConnectedAppScope, Environment, Organization, User, now, session
 from . import audit
 from .connected_apps import AppRuleError, check_scope_count
 from .scopes import PRODUCT_SCOPES

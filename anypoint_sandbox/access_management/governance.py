@@ -8,9 +8,17 @@ Business groups have no policy of their own: reads answer the root's, writes are
 
 from flask import request
 
-from ..storage.engine import session
-from ..storage.models import ConnectedApp, Consent, Organization, User, now
-from ..storage.policy import ALL_GRANT_TYPES, AllowlistEntry, AuthorizationPolicy
+from ..storage import (
+    ALL_GRANT_TYPES,
+    AllowlistEntry,
+    AuthorizationPolicy,
+    ConnectedApp,
+    Consent,
+    Organization,
+    User,
+    now,
+    session,
+)
 from . import audit
 from .connected_apps import AppRuleError
 

@@ -7,7 +7,7 @@ permission). A client-credentials token is decided by its app's context scopes a
 apps always have ``profile`` (as on Anypoint).
 """
 
-from ..storage.models import ConnectedAppScope, Environment, Organization, Token, User
+from ..storage import ConnectedAppScope, Environment, Organization, Token, User
 from .scopes import IDENTITY_SCOPES, is_read_scope
 
 

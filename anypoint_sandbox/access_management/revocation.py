@@ -9,8 +9,7 @@
 
 from sqlalchemy import or_, select, update
 
-from ..storage.engine import session
-from ..storage.models import ConnectedApp, Consent, Organization, Token, User, now
+from ..storage import ConnectedApp, Consent, Organization, Token, User, now, session
 from . import audit
 
 

@@ -4,8 +4,7 @@ organization's environments. Protected by ``api_auth`` (401 / 403 with ``{"messa
 from flask import Blueprint, jsonify, request
 
 from ..access_management.permissions import authorize_scope
-from ..storage.engine import session
-from ..storage.models import ConnectedApp, Environment, Organization, User
+from ..storage import ConnectedApp, Environment, Organization, User, session
 from ..web.errors import PlatformError
 from .auth import current_token, protected
 

@@ -10,8 +10,7 @@ from flask import Blueprint, jsonify
 
 from ..access_management import audit
 from ..access_management.audit_query import AuditFilter, QueryError, parse_time, search
-from ..storage.engine import session
-from ..storage.models import Organization, Token
+from ..storage import Organization, Token, session
 from ..web.errors import PlatformError
 from .auth import bearer_token, require_scope
 from .helpers import json_body

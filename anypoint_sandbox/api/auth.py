@@ -16,7 +16,7 @@ from flask import g
 from ..access_management import revocation
 from ..access_management.permissions import authorize_scope
 from ..oauth.server import REALM, resource_protector
-from ..storage.models import Environment, Token
+from ..storage import Environment, Token
 from ..web.errors import PlatformError
 
 UNAUTHORIZED = "The access token is missing, expired or revoked."

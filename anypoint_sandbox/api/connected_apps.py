@@ -11,8 +11,7 @@ from flask import Blueprint, jsonify, request
 from ..access_management import connected_apps, context_scopes, revocation
 from ..access_management.connected_apps import AppRuleError
 from ..access_management.governance import root_of
-from ..storage.engine import session
-from ..storage.models import Organization
+from ..storage import Organization, session
 from ..web.errors import PlatformError
 from .helpers import admin_organization, flag, json_body, owned_app, paging
 

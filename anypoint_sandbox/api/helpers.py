@@ -5,8 +5,7 @@ Anypoint's ``{"message": …}`` and the right status."""
 from flask import request
 
 from ..access_management.permissions import org_admin_reason
-from ..storage.engine import session
-from ..storage.models import ConnectedApp, Organization, Token
+from ..storage import ConnectedApp, Organization, Token, session
 from ..web.errors import PlatformError
 from .auth import bearer_token
 

@@ -12,7 +12,7 @@ from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..api.auth import current_token, protected
-from ..storage.engine import session
+from ..storage import session
 from ..web.errors import PlatformError, platform_error_response
 from . import context, lifecycle, store
 from .appinfo import InvalidAppInfo, parse_app_info

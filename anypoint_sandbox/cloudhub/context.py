@@ -13,8 +13,7 @@ from flask import g, request
 
 from ..access_management import audit
 from ..api.auth import current_token
-from ..storage.engine import session
-from ..storage.models import Environment, Token
+from ..storage import Environment, Token, session
 from ..web.errors import PlatformError
 
 ENV_HEADER = "X-ANYPNT-ENV-ID"

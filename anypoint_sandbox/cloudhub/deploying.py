@@ -9,8 +9,7 @@ DEPLOY_FAILED with the reason (as CloudHub fails such an app at startup, not at 
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from ..storage.engine import session
-from ..storage.models import Environment, Token
+from ..storage import Environment, Token, session
 from ..web.errors import PlatformError
 from . import lifecycle, store
 from .appinfo import AppInfo

@@ -11,10 +11,10 @@ from ..access_management import connected_apps, revocation
 from ..access_management.connected_apps import AppRuleError
 from ..access_management.governance import root_of
 from ..access_management.permissions import administers
-from ..storage.engine import session
-from ..storage.models import ConnectedApp
+from ..storage import ConnectedApp, session
+from ..web.security import secure
 from . import forms as console_forms
-from .front import render, secure, signed_in
+from .front import render, signed_in
 
 bp = Blueprint("console_apps", __name__,
                url_prefix="/console/access-management/connected-apps")

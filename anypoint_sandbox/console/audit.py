@@ -13,7 +13,8 @@ from ..access_management.audit_query import (
 )
 from ..access_management.governance import root_of
 from ..access_management.permissions import user_has_right
-from .front import render, secure, signed_in
+from ..web.security import secure
+from .front import render, signed_in
 
 bp = Blueprint("console_audit", __name__, url_prefix="/console/audit-log")
 secure(bp)

@@ -9,7 +9,7 @@ from flask import current_app, request
 from ..access_management import connected_apps, context_scopes
 from ..access_management.connected_apps import AppRuleError
 from ..access_management.scopes import CATALOG, PRODUCT_SCOPES, describe
-from ..storage.models import ConnectedApp, Organization, User
+from ..storage import ConnectedApp, Organization, User
 
 
 @dataclass

@@ -4,31 +4,17 @@ and the pieces every console area shares: ``signed_in`` (a visit without a sessi
 sign in and comes back), CSRF checks, and the no-store / CSP headers (``secure(bp)``).
 """
 
-import secrets
 from functools import wraps
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
-from ..oauth.authorization import signed_in_user
-from ..oauth.interaction import WRONG_PASSWORD, csrf_token, sign_in_from_form
-from ..storage.engine import session as db_session
+from ..storage import session as db_session
+from ..web.security import secure
+from ..web.session import WRONG_PASSWORD, csrf_token, sign_in_from_form, signed_in_user
+from ..web.session import check_csrf as web_check_csrf
 
 bp = Blueprint("console", __name__, url_prefix="/console")
-HEADERS = {
-    "Cache-Control": "no-store", "Pragma": "no-cache", "X-Frame-Options": "DENY",
-    "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer",
-    "Content-Security-Policy": "default-src 'self'; script-src 'none'; frame-ancestors 'none'; "
-                               "form-action 'self'; base-uri 'none'",
-}
 
-
-def secure(blueprint: Blueprint) -> None:
-    """Every response of ``blueprint`` is never cached, never framed, and runs no script."""
-
-    @blueprint.after_request
-    def headers(response):
-        response.headers.update(HEADERS)
-        return response
 
 
 secure(bp)
@@ -60,9 +46,7 @@ def signed_in(view):
 
 
 def check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
-    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-        abort(400, "This form has expired. Reload the page and try again.")
+    web_check_csrf("Reload the page and try again.")
 
 
 def render(template: str, status: int = 200, **context):

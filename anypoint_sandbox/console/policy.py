@@ -7,10 +7,10 @@ from sqlalchemy import select
 from ..access_management import governance
 from ..access_management.connected_apps import AppRuleError
 from ..access_management.scopes import describe
-from ..storage.engine import session
-from ..storage.models import ConnectedApp
+from ..storage import ConnectedApp, session
+from ..web.security import secure
 from .apps import admin_only
-from .front import render, secure, signed_in
+from .front import render, signed_in
 
 bp = Blueprint("console_policy", __name__,
                url_prefix="/console/access-management/authorization-policy")

@@ -6,8 +6,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..access_management import audit, revocation
 from ..access_management.scopes import describe
-from ..storage.engine import session
-from .front import render, secure, signed_in
+from ..storage import session
+from ..web.security import secure
+from .front import render, signed_in
 
 bp = Blueprint("console_profile", __name__, url_prefix="/console/profile")
 secure(bp)

@@ -11,18 +11,14 @@ import secrets
 from flask import redirect, request, session, url_for
 
 from ..access_management import audit, governance
-from ..storage.engine import session as db_session
-from ..storage.models import ConnectedApp, Consent, PendingAuthorization, User, now
+from ..storage import ConnectedApp, Consent, PendingAuthorization, User, now
+from ..storage import session as db_session
 from ..web.errors import error_page
+from ..web.session import signed_in_user
 from .server import ParamsOAuth2Request, authorization_server
 
 PENDING_LIFETIME = 600
 
-
-def signed_in_user() -> User | None:
-    """The user of the sandbox session cookie, if any."""
-    user_id = session.get("user_id")
-    return db_session().get(User, user_id) if user_id else None
 
 
 def error_response(error):

@@ -13,8 +13,7 @@ from flask import current_app, request
 from sqlalchemy import select
 
 from ..access_management import audit
-from ..storage.engine import session
-from ..storage.models import AuthorizationCode, User, now
+from ..storage import AuthorizationCode, User, now, session
 from . import keys, tokens
 
 CLIENT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]

@@ -1,60 +1,23 @@
 """The pages a person sees: sign-in and consent. Every response is ``Cache-Control: no-store``
 and every form carries a CSRF token bound to the sandbox session."""
 
-import secrets
-
-from flask import Blueprint, abort, render_template, request, session
-from werkzeug.security import check_password_hash
+from flask import Blueprint, abort, render_template, request
 
 from ..access_management import governance
 from ..access_management.scopes import describe
-from ..storage.engine import session as db_session
-from ..storage.models import ConnectedApp, User, now
+from ..storage import ConnectedApp
+from ..storage import session as db_session
 from ..web.errors import error_page
+from ..web.security import INTERACTION_FORMS, secure
+from ..web.session import WRONG_PASSWORD, check_csrf, csrf_token, sign_in_from_form, signed_in_user
 from . import authorization
 
 bp = Blueprint("interaction", __name__, url_prefix="/accounts/interaction")
-
-
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["Pragma"] = "no-cache"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = (
-        "default-src 'self'; script-src 'none'; frame-ancestors 'none'; "
-        "form-action 'self' http: https:")
-    return response
-
-
-def csrf_token() -> str:
-    """The session's CSRF token (created on first use)."""
-    if "csrf" not in session:
-        session["csrf"] = secrets.token_urlsafe(32)
-    return session["csrf"]
-
-
-WRONG_PASSWORD = "The username or password is not correct."
-
-
-def sign_in_from_form() -> User | None:
-    """The user whose posted ``username`` and ``password`` match, now signed in: a fresh
-    session (no fixation) holding ``user_id`` and ``auth_time``, and ``last_login`` recorded
-    (the caller commits). None when they do not match; the session is then left as it was."""
-    username = request.form.get("username", "").strip()
-    user = db_session().query(User).filter_by(username=username).first()
-    if not (user and check_password_hash(user.password_hash, request.form.get("password", ""))):
-        return None
-    session.clear()  # a fresh session on sign-in (no fixation)
-    session.update(user_id=user.id, auth_time=now())
-    user.last_login = now()
-    return user
+secure(bp, INTERACTION_FORMS)
 
 
 def _check_csrf() -> None:
-    sent = request.form.get("csrf_token", "")
-    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
-        abort(400, "This form has expired. Go back to the application and start again.")
+    check_csrf("Go back to the application and start again.")
 
 
 def _pending_or_page(pending_id: str):
@@ -94,7 +57,7 @@ def consent(pending_id: str):
     pending, page = _pending_or_page(pending_id)
     if page:
         return page
-    user = authorization.signed_in_user()
+    user = signed_in_user()
     if user is None or pending.login_required or _policy_denial(pending, user):
         return authorization.advance(pending)
     if request.method == "POST":
@@ -122,7 +85,7 @@ def restricted(pending_id: str):
     pending, page = _pending_or_page(pending_id)
     if page:
         return page
-    user = authorization.signed_in_user()
+    user = signed_in_user()
     reason = _policy_denial(pending, user) if user and not pending.login_required else None
     if reason is None:
         return authorization.advance(pending)

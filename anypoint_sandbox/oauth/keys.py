@@ -11,7 +11,7 @@ from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..storage.models import SigningKey
+from ..storage import SigningKey
 
 
 def _new_key(session: Session) -> SigningKey:

@@ -5,7 +5,8 @@ from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
 from flask import Blueprint, current_app, jsonify, request
 
 from ..access_management import audit
-from ..storage.engine import session
+from ..storage import session
+from ..web.session import signed_in_user
 from . import authorization, keys
 from .discovery import openid_configuration
 from .grants import user_claims
@@ -34,7 +35,7 @@ def authorize():
     go back to the app. A valid request is kept server-side and the user signs in / consents."""
     server = authorization_server()
     oauth_request = server.create_oauth2_request(None)
-    user = authorization.signed_in_user()
+    user = signed_in_user()
     try:
         grant = server.get_consent_grant(request=oauth_request, end_user=user)
     except UnsupportedResponseTypeError as error:

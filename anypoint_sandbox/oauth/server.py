@@ -18,8 +18,7 @@ from flask import request as flask_request
 
 from ..access_management import audit, revocation
 from ..access_management.scopes import all_scope_names
-from ..storage.engine import session
-from ..storage.models import ConnectedApp
+from ..storage import ConnectedApp, session
 from . import grants, tokens
 
 REALM = "Anypoint Platform"

@@ -12,7 +12,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ..storage.models import AuthorizationCode, Token, new_id, now
+from ..storage import AuthorizationCode, Token, new_id, now
 
 REFRESH_TOKEN_LIFETIME = 90 * 24 * 3600  # Anypoint: refresh tokens live 90 days
 CODE_LIFETIME = 300

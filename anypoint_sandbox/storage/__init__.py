@@ -1,2 +1,23 @@
-"""The sandbox's tables and its SQLAlchemy engine and session."""
+"""The sandbox's tables and its SQLAlchemy engine and session: ``from ..storage import session,
+User``. Each area's tables live in a module of their own; ``engine`` registers them all."""
 
+from .accounts import Environment, Organization, User, UserRight
+from .apps import (
+    ALL_GRANT_TYPES,
+    AllowlistEntry,
+    AuthorizationPolicy,
+    ConnectedApp,
+    ConnectedAppScope,
+)
+from .base import APPS_ID, Base, new_id, now
+from .cloudhub import CloudHubApplication
+from .engine import Storage, init_app, session
+from .grants import AuthorizationCode, Consent, PendingAuthorization, Token
+from .platform import AuditEntry, Setting, SigningKey
+
+__all__ = [
+    "ALL_GRANT_TYPES", "APPS_ID", "AllowlistEntry", "AuditEntry", "AuthorizationCode",
+    "AuthorizationPolicy", "Base", "CloudHubApplication", "ConnectedApp", "ConnectedAppScope",
+    "Consent", "Environment", "Organization", "PendingAuthorization", "Setting", "SigningKey",
+    "Storage", "Token", "User", "UserRight", "init_app", "new_id", "now", "session",
+]

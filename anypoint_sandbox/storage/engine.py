@@ -7,11 +7,11 @@ the current app; nothing is created at import time.
 
 from flask import Flask, current_app
 from sqlalchemy import create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
-
-class Base(DeclarativeBase):
-    """Declarative base of every sandbox table."""
+# Every table module, so that the metadata is complete whatever the caller imported first.
+from . import accounts, apps, cloudhub, grants, platform  # noqa: F401
+from .base import Base
 
 
 class Storage:

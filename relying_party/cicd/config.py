@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..deploy.form import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
+from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
 
 RUNTIMES = ("4.9.0", "4.8.0", "4.6.0", "4.4.0")  # suggestions; any x.y.z is accepted
 #: mule-maven-plugin's <workerType> spelling (reference §7.1) for each API worker size.

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from ..anypoint.client import PlatformError
-from ..deploy.form import MAX_WORKERS, REGIONS, WORKER_SIZES
+from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES
+from ..anypoint.errors import PlatformError
 from ..deploy.support import delegation
 from ..pipeline.run import TOKEN_PATH
-from ..services import services, signed_in
+from ..services import services
+from ..web.guards import signed_in
 from .config import RUNTIMES, flask_command, maven_command, pom_plugin, validate
 
 bp = Blueprint("cicd", __name__, url_prefix="/cicd")

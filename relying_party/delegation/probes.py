@@ -7,10 +7,10 @@ probe adds ``status``, a refused refresh adds ``error``); probes never raise for
 
 from __future__ import annotations
 
-from ..anypoint.client import DelegationEnded, MissingScope, OAuthError, PlatformError
+from ..anypoint.errors import DelegationEnded, MissingScope, OAuthError, PlatformError
 from ..anypoint.models import TokenSet
 from ..services import Services
-from ..web.errors import Problem
+from ..web.problem import Problem
 
 HINTS = {"access": "access_token", "refresh": "refresh_token"}
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from ..anypoint.client import DelegationEnded
+from ..anypoint.errors import DelegationEnded
 from ..anypoint.models import TokenSet
 from .store import Store
 

@@ -1,4 +1,4 @@
-"""The pages of one CloudHub application (routed by ``deploy.bp``): ``deploy.show``,
+"""The pages of one CloudHub application, on ``deploy.bp``: ``deploy.show``,
 ``deploy.status_json``, and the POST actions ``deploy.start``, ``deploy.stop``,
 ``deploy.redeploy``, ``deploy.delete`` (after the ``deploy.confirm_delete`` step).
 
@@ -12,11 +12,12 @@ from collections.abc import Callable
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
-from ..anypoint.client import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.cloudhub import CloudHub
-from ..web.errors import Problem
+from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
+from ..web.problem import Problem
 from .page import when_iso
 from .support import Delegation, delegation, jar_from_upload, operation_refusal
+from .views import bp
 
 UNAVAILABLE = "Anypoint could not be reached, so nothing was changed. Try again in a minute."
 
@@ -56,11 +57,13 @@ def _page(user: Delegation, env_id: str, name: str, status: int = 200, **extra):
     return body, status
 
 
+@bp.get("/<env_id>/<name>")
 def show(env_id: str, name: str):
     """The application's status (followed live while it changes), details and actions."""
     return _page(delegation(), env_id, name)
 
 
+@bp.get("/<env_id>/<name>/status.json")
 def status_json(env_id: str, name: str):
     """``{status, updated, update_status, reason, transitional, failed}``; 404 when gone."""
     app = _application(delegation().cloudhub(env_id), env_id, name)
@@ -95,16 +98,19 @@ def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], No
     return redirect(done or here, 303)
 
 
+@bp.post("/<env_id>/<name>/start")
 def start(env_id: str, name: str):
     return _act(env_id, name, "manage", lambda ch: ch.set_status(name, "START"),
                 f"Starting {name}: CloudHub is deploying it.")
 
 
+@bp.post("/<env_id>/<name>/stop")
 def stop(env_id: str, name: str):
     return _act(env_id, name, "manage", lambda ch: ch.set_status(name, "STOP"),
                 f"Stopping {name}.")
 
 
+@bp.post("/<env_id>/<name>/redeploy")
 def redeploy(env_id: str, name: str):
     """Replace the JAR (its settings stay); 400 with the message when no file was chosen."""
     jar = jar_from_upload(request.files.get("file"))
@@ -115,6 +121,7 @@ def redeploy(env_id: str, name: str):
                 f"Redeploying {name} with {jar.filename}.")
 
 
+@bp.get("/<env_id>/<name>/delete")
 def confirm_delete(env_id: str, name: str):
     """The confirmation step before deleting (a page with a POST form, not a script prompt)."""
     user = delegation()
@@ -123,6 +130,7 @@ def confirm_delete(env_id: str, name: str):
                            env_name=_environment_name(user, env_id))
 
 
+@bp.post("/<env_id>/<name>/delete")
 def delete(env_id: str, name: str):
     """Delete after confirmation (``confirm`` = the name), else 303 to the confirmation step."""
     if request.form.get("confirm") != name:
@@ -130,13 +138,3 @@ def delete(env_id: str, name: str):
     return _act(env_id, name, "delete", lambda ch: ch.delete(name),
                 f"{name} was deleted.", url_for("deploy.index", environment=env_id))
 
-
-ROUTES = (
-    ("/<env_id>/<name>", "show", show, ["GET"]),
-    ("/<env_id>/<name>/status.json", "status_json", status_json, ["GET"]),
-    ("/<env_id>/<name>/start", "start", start, ["POST"]),
-    ("/<env_id>/<name>/stop", "stop", stop, ["POST"]),
-    ("/<env_id>/<name>/redeploy", "redeploy", redeploy, ["POST"]),
-    ("/<env_id>/<name>/delete", "confirm_delete", confirm_delete, ["GET"]),
-    ("/<env_id>/<name>/delete", "delete", delete, ["POST"]),
-)

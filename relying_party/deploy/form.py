@@ -2,7 +2,7 @@
 
 Pure functions, no Flask: :func:`parse_properties`, :func:`name_problem` and :func:`validate`,
 which turns the posted fields into a :class:`DeployRequest` or a ``{field: message}`` dict.
-Worker sizes and regions are CloudHub 1.0's published lists (reference §7.1); the runtimes come
+Worker sizes, regions and name rules come from :mod:`..anypoint.catalogue`; the runtimes come
 from the platform (mule-versions). The platform has the last word on every value.
 """
 
@@ -12,22 +12,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-#: (name as the API spells it, what it is), smallest first.
-WORKER_SIZES = (
-    ("Micro", "0.1 vCores · 500 MB"), ("Small", "0.2 vCores · 1 GB"),
-    ("Medium", "1 vCore · 1.5 GB"), ("Large", "2 vCores · 3.5 GB"),
-    ("xLarge", "4 vCores · 7.5 GB"), ("xxLarge", "8 vCores · 15 GB"),
-    ("4xLarge", "16 vCores · 32 GB"),
-)
-REGIONS = (
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "us-gov-west-1", "eu-central-1",
-    "eu-west-1", "eu-west-2", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1",
-    "ca-central-1", "sa-east-1",
-)
-DEFAULT_REGION = "us-east-1"
-MAX_WORKERS = 8
-NAME_MIN, NAME_MAX = 3, 42
-_NAME = re.compile(r"[a-z][a-z0-9-]*")
+from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
+
 _KEY = re.compile(r"[^\s=]+")
 
 
@@ -68,18 +54,6 @@ def parse_properties(text: str) -> dict[str, str]:
             raise PropertiesError(f"Line {number} sets “{key}” a second time.")
         properties[key] = value.strip()
     return properties
-
-
-def name_problem(name: str) -> str | None:
-    """Why ``name`` cannot be a CloudHub application name (it becomes <name>.cloudhub.io)."""
-    if not name:
-        return "Give the application a name."
-    if not NAME_MIN <= len(name) <= NAME_MAX:
-        return f"Use {NAME_MIN} to {NAME_MAX} characters."
-    if not _NAME.fullmatch(name) or name.endswith("-"):
-        return ("Use lowercase letters, digits and hyphens, starting with a letter and not "
-                "ending with a hyphen.")
-    return None
 
 
 def validate(form: Mapping[str, str], *, environments: Sequence[str], runtimes: Sequence[str],

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from flask import session, url_for
 
-from ..anypoint.client import MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.catalogue import DEFAULT_REGION, MAX_WORKERS, REGIONS, WORKER_SIZES
 from ..anypoint.cloudhub import SCOPES
+from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.scopes import describe
-from .form import DEFAULT_REGION, MAX_WORKERS, REGIONS, WORKER_SIZES
 from .support import (
     MEGABYTE,
     Delegation,

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from flask import current_app, request, session, url_for
 from werkzeug.utils import secure_filename
 
-from ..anypoint.client import MissingScope
 from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
+from ..anypoint.errors import MissingScope
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
-from ..services import current_tokens, services, signed_in
-from ..web.errors import Problem
+from ..services import services
+from ..web.guards import current_tokens, signed_in
+from ..web.problem import Problem
 
 MEGABYTE = 1024 * 1024
 DEFAULT_MAX_UPLOAD_BYTES = 200 * MEGABYTE + 256 * 1024  # CloudHub's JAR limit, plus the fields

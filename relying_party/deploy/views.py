@@ -1,6 +1,6 @@
 """Deploy to CloudHub on the user's behalf: ``deploy.index`` (environment, its applications, the
 deploy form), ``deploy.create``, ``deploy.applications_json``, ``deploy.availability``; the pages
-of one application live in ``deploy_app`` and are routed here.
+of one application are in ``deploy.application``, on the same blueprint.
 
 Uploads are capped (``DEPLOY_MAX_UPLOAD_BYTES``, a 413 page) before anything reads the request,
 spooled to disk by Werkzeug and streamed to CloudHub. Every failure re-renders the form with the
@@ -12,10 +12,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..anypoint.client import MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.catalogue import name_problem
 from ..anypoint.cloudhub import app_info
-from . import application as deploy_app
-from .form import name_problem, validate
+from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
+from .form import validate
 from .page import error_field, page_context, when_iso
 from .support import (
     DEFAULT_MAX_UPLOAD_BYTES,
@@ -140,6 +140,3 @@ def applications_json(env_id: str):
             for app in apps]
     return jsonify(applications=rows, transitional=any(app.transitional for app in apps))
 
-
-for _rule, _endpoint, _view, _methods in deploy_app.ROUTES:
-    bp.add_url_rule(_rule, _endpoint, _view, methods=_methods)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from flask import session
 
-from ..anypoint.client import DelegationEnded, PlatformError, PlatformUnavailable
+from ..anypoint.errors import DelegationEnded, PlatformError, PlatformUnavailable
 from ..anypoint.models import TokenSet
 from ..anypoint.trace import fingerprint
 from ..delegation import probes
-from ..services import Services, trace_key
+from ..services import Services
+from ..web.trace import trace_key
 from .history import fact, observation, push
 
 HISTORY_SECONDS = 24 * 3600

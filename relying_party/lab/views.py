@@ -12,11 +12,13 @@ import time
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
-from ..anypoint.client import DelegationEnded, PlatformError
+from ..anypoint.errors import DelegationEnded, PlatformError
 from ..anypoint.trace import fingerprint
 from ..delegation import probes
-from ..services import current_tokens, services, signed_in
-from ..web.errors import Problem, end_delegation, wants_json
+from ..services import services
+from ..web.errors import wants_json
+from ..web.guards import current_tokens, end_delegation, signed_in
+from ..web.problem import Problem
 from . import probe as lab_probe
 from .history import AFTER, after_label
 from .scenarios import scenarios

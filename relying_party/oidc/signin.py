@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..anypoint.client import DelegationEnded, OAuthError, PlatformError, PlatformUnavailable
+from ..anypoint.errors import DelegationEnded, OAuthError, PlatformError, PlatformUnavailable
 from ..anypoint.models import TokenSet
 from ..services import Services
-from ..web.errors import Problem
+from ..web.problem import Problem
 from .idtoken import IdTokenReport, claims_of, validate_id_token
 
 START_AGAIN = "Start again"

@@ -15,12 +15,13 @@ from typing import NoReturn
 
 import click
 
+from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
 from ..anypoint.client import AnypointClient
-from ..deploy.form import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
+from .jar import NotDeployable, check_jar
 from .progress import progress_for
 from .run import ExitCode, Outcome, Plan
 from .run import deploy as run_deploy
-from .settings import NotDeployable, SettingsError, check_jar, load_ci_settings
+from .settings import SettingsError, load_ci_settings
 
 HTTP_TIMEOUT = (5.0, 120.0)  # (connect, read) seconds; a large upload's answer can take a while
 _KEY = re.compile(r"[^\s=]+")

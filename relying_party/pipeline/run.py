@@ -18,15 +18,15 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Protocol
 
-from ..anypoint.client import (
-    AnypointClient,
+from ..anypoint.client import AnypointClient
+from ..anypoint.cloudhub import CloudHub, Jar, app_info
+from ..anypoint.errors import (
     DelegationEnded,
     MissingScope,
     OAuthError,
     PlatformError,
     PlatformUnavailable,
 )
-from ..anypoint.cloudhub import CloudHub, Jar, app_info
 from ..anypoint.models import Application, Environment
 
 TOKEN_PATH = "/accounts/api/v2/oauth2/token"

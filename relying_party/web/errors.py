@@ -13,20 +13,14 @@ from urllib.parse import urlsplit
 from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from ..anypoint.client import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.trace import fingerprint
 from ..oidc.provider import IssuerMismatch
+from ..services import services
+from .guards import end_delegation, signed_in
+from .problem import Problem
 
 log = logging.getLogger(__name__)
-
-
-class Problem(Exception):
-    """A failure explained to the user: ``status`` (4xx/5xx), ``title``, ``message``, ``code``."""
-
-    def __init__(self, status: int, title: str, message: str, code: str = "error",
-                 action: tuple[str, str] | None = None):
-        super().__init__(message)
-        self.status, self.title, self.message, self.code = status, title, message, code
-        self.action = action
 
 
 def wants_json() -> bool:
@@ -45,18 +39,6 @@ def render_problem(problem: Problem):
     return render_template("errors/problem.html", problem=problem, action=action), problem.status
 
 
-def end_delegation(reason: str) -> None:
-    """Forget the tokens and the signed-in user, remember why (shown by /session.json)."""
-    from ..services import services
-
-    grant_id = session.get("grant_id")
-    if grant_id:
-        services().tokens.delete(grant_id)
-    for key in ("user", "grant_id", "userinfo", "id_report", "requested", "started"):
-        session.pop(key, None)
-    session["ended"] = reason
-
-
 def observed(error: DelegationEnded) -> str:
     """What the app saw when the delegation ended, in words (kept in ``session["ended"]``)."""
     if error.status == 401 and error.url:
@@ -70,9 +52,6 @@ def refreshed_after_401(error: DelegationEnded) -> DelegationEnded | None:
     """A page's API call (GET) got 401: maybe only the access token was revoked. Refresh and
     return ``None`` to reload the page, or the refusal to report. A token this retry issued that
     is refused again within 30 s is not retried (no redirect loop)."""
-    from ..anypoint.trace import fingerprint
-    from ..services import services, signed_in
-
     if error.status != 401 or request.method != "GET" or not signed_in():
         return error
     tokens = services().tokens

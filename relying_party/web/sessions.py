@@ -8,15 +8,18 @@ in ``before_request`` against the sign-in time.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from datetime import timedelta
 
+import redis
 from cachelib.file import FileSystemCache
 from flask import Flask, session
 from flask_session import Session
 
 from ..delegation.store import FileStore, RedisStore, Store
 from ..settings import Settings
+from .guards import end_delegation
 
 
 def init_app(app: Flask, settings: Settings) -> Store:
@@ -35,7 +38,6 @@ def init_app(app: Flask, settings: Settings) -> Store:
         SESSION_ID_LENGTH=32,
     )
     if settings.session_backend == "redis":
-        import redis
 
         client = redis.Redis.from_url(settings.redis_url)
         app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
@@ -52,8 +54,15 @@ def init_app(app: Flask, settings: Settings) -> Store:
     def enforce_absolute_lifetime():
         started = session.get("started")
         if started and time.time() - started > settings.session_max_hours * 3600:
-            from .errors import end_delegation
-
             end_delegation("your session reached its maximum length; sign in again")
 
     return store
+
+
+def browser_id() -> str:
+    """An opaque id for this browser's session, kept across sign-in; sign-in flows are bound to
+    it. Set on the home page already, so that a request in flight while ``/login`` runs writes
+    the session back with the same id."""
+    if "browser" not in session:
+        session["browser"] = secrets.token_urlsafe(24)
+    return session["browser"]

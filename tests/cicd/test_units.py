@@ -10,9 +10,10 @@ import pytest
 
 from relying_party.anypoint.models import Application
 from relying_party.cicd.config import flask_command, maven_command, pom_plugin, validate
+from relying_party.pipeline.jar import NotDeployable, check_jar
 from relying_party.pipeline.progress import progress_for
 from relying_party.pipeline.run import ExitCode, Outcome, Plan, Stop, _wait
-from relying_party.pipeline.settings import NotDeployable, check_jar, load_ci_settings
+from relying_party.pipeline.settings import load_ci_settings
 from relying_party.settings import SettingsError
 from tests.cloudhub.jars import write_zip
 

@@ -6,8 +6,7 @@ import json
 from sqlalchemy import literal_column, select
 
 from anypoint_sandbox.access_management.audit import as_json
-from anypoint_sandbox.storage.engine import session
-from anypoint_sandbox.storage.models import AuditEntry
+from anypoint_sandbox.storage import AuditEntry, session
 from tests.cloudhub.conftest import DEPLOY_SECONDS, Api
 
 

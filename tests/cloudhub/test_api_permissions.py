@@ -103,8 +103,7 @@ def test_organization_wide_reads_need_read_applications_somewhere(as_user, path)
 
 
 def test_an_environment_of_another_organization_is_404(as_user, app, sample_jar):
-    from anypoint_sandbox.storage.engine import session
-    from anypoint_sandbox.storage.models import Environment, Organization
+    from anypoint_sandbox.storage import Environment, Organization, session
 
     with app.app_context():
         other = Organization(name="Elsewhere", domain="elsewhere")

@@ -7,17 +7,12 @@ import io
 import pytest
 from urllib3.filepost import encode_multipart_formdata
 
-from relying_party.anypoint.client import PlatformError
+from relying_party.anypoint.catalogue import name_problem
 from relying_party.anypoint.cloudhub import app_info
+from relying_party.anypoint.errors import PlatformError
 from relying_party.anypoint.models import Application, MuleVersion
 from relying_party.anypoint.multipart import FilePart, MultipartBody
-from relying_party.deploy.form import (
-    DeployRequest,
-    PropertiesError,
-    name_problem,
-    parse_properties,
-    validate,
-)
+from relying_party.deploy.form import DeployRequest, PropertiesError, parse_properties, validate
 from relying_party.deploy.page import error_field, when_iso
 from relying_party.deploy.support import covers
 

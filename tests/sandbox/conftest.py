@@ -157,8 +157,7 @@ def business_group_admin(app, seed) -> dict:
     """An administrator whose organization is the business group (username, password, id)."""
     from werkzeug.security import generate_password_hash
 
-    from anypoint_sandbox.storage.engine import session
-    from anypoint_sandbox.storage.models import User
+    from anypoint_sandbox.storage import User, session
 
     group = seed["organization"]["businessGroups"][0]
     with app.app_context():

@@ -172,8 +172,7 @@ def test_guards_401_and_403(client, sign_in, deployer):
 
 
 def test_apps_of_other_organizations_are_not_found(client, admin, business_group_admin):
-    from anypoint_sandbox.storage.engine import session
-    from anypoint_sandbox.storage.models import ConnectedApp
+    from anypoint_sandbox.storage import ConnectedApp, session
 
     with client.application.app_context():
         session().add(ConnectedApp(client_id="f" * 32, client_secret="s", name="Elsewhere",

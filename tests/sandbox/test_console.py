@@ -4,8 +4,7 @@ and the audit log page."""
 
 import re
 
-from anypoint_sandbox.storage.engine import session
-from anypoint_sandbox.storage.models import ConnectedApp
+from anypoint_sandbox.storage import ConnectedApp, session
 
 from .conftest import TOKEN, bearer, org_api
 

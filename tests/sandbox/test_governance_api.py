@@ -161,8 +161,7 @@ def test_revoke_all_kills_every_token_and_asks_for_consent_again(client, admin, 
 
 
 def test_last_used_follows_api_calls_and_refreshes(app, client, seed, lab, sign_in):
-    from anypoint_sandbox.storage.engine import session
-    from anypoint_sandbox.storage.models import Consent
+    from anypoint_sandbox.storage import Consent, session
 
     tokens = sign_in.tokens("developer", "openid profile offline_access")
     with app.app_context():

@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from anypoint_sandbox.access_management import audit
 from anypoint_sandbox.oauth import keys
-from anypoint_sandbox.storage.engine import session
-from anypoint_sandbox.storage.models import AuditEntry, SigningKey
+from anypoint_sandbox.storage import AuditEntry, SigningKey, session
 
 from .conftest import TOKEN
 

@@ -4,8 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from anypoint_sandbox.access_management.permissions import authorize_scope
-from anypoint_sandbox.storage.engine import session
-from anypoint_sandbox.storage.models import ConnectedApp, Environment, Token, User
+from anypoint_sandbox.storage import ConnectedApp, Environment, Token, User, session
 
 
 @pytest.fixture

@@ -1,0 +1,34 @@
+"""This browser session's protocol trace: every exchange the app had with the provider and the
+platform on the session's behalf, already redacted (see ``anypoint.trace``), newest first."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import has_request_context, session
+
+from ..anypoint.trace import TRACE_LIMIT, Exchange, prepend
+from ..services import services
+
+TRACE_SECONDS = 24 * 3600
+
+
+def trace_key() -> str:
+    """This browser session's trace id (created on first use; survives the sign-in)."""
+    if "trace_id" not in session:
+        session["trace_id"] = secrets.token_urlsafe(16)
+    return "trace:" + session["trace_id"]
+
+
+def record(exchange: Exchange) -> None:
+    """Recorder for AnypointClient: append to the current session's trace (no request: dropped)."""
+    if not has_request_context():
+        return
+    services().store.update(trace_key(), lambda entries: prepend(entries or [], exchange,
+                                                                  TRACE_LIMIT), TRACE_SECONDS)
+
+
+def trace_entries() -> list[dict]:
+    if "trace_id" not in session:
+        return []
+    return services().store.get(trace_key()) or []
