@@ -7,8 +7,6 @@ hard-coded. Signing keys and the session secret are kept, so a running sandbox s
 import secrets
 import uuid
 
-from werkzeug.security import generate_password_hash
-
 from .access_management.scopes import PRODUCT_SCOPES, all_scope_names
 from .storage import (
     Base,
@@ -22,6 +20,7 @@ from .storage import (
     UserRight,
 )
 from .storage import session as db_session
+from .web.session import hash_password
 
 APP_CALLBACK = "http://localhost:5000/auth/callback"
 RUNTIME_MANAGER = ("read:applications", "create:applications", "manage:application_settings",
@@ -68,7 +67,7 @@ def seed_demo(redirect_uris=()) -> dict:
     users, people = [], []
     for username, first, last, role in PEOPLE:
         password = secrets.token_urlsafe(12)
-        user = User(username=username, password_hash=generate_password_hash(password),
+        user = User(username=username, password_hash=hash_password(password),
                     first_name=first, last_name=last, email=f"{username}@training.example.com",
                     role=role, organization=root, rights=_rights(role, envs[0]))
         session.add(user)

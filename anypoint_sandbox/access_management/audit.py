@@ -7,10 +7,9 @@ Every entry names the connected app that acted: an API call made with a token na
 app (taken from the request when the caller passes none); a console action names no app.
 """
 
-import time
-
 from flask import g, has_request_context, request
 
+from .. import clock
 from ..storage import AuditEntry, ConnectedApp, User
 from ..storage import session as db_session
 
@@ -28,7 +27,7 @@ def record(action: str, object_type: str, *, object_id: str | None = None,
     org_id = organization_id or (user.organization_id if user else None) or (
         connected_app.owner_org_id if connected_app else None)
     entry = AuditEntry(
-        timestamp=int(time.time() * 1000), action=action, object_type=object_type,
+        timestamp=int(clock.seconds() * 1000), action=action, object_type=object_type,
         object_id=object_id, object_name=object_name,
         user_name=user.username if user else None, user_id=user.id if user else None,
         organization_id=org_id,

@@ -9,20 +9,15 @@
 
 from sqlalchemy import or_, select, update
 
+from ..clock import iso
 from ..storage import ConnectedApp, Consent, Organization, Token, User, now, session
 from . import audit
 
 
-def _iso(epoch: int | None) -> str | None:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z") if epoch else None
-
-
 def authorization_json(consent: Consent) -> dict:
     """Anypoint's UserAuthorization object."""
-    return {"authorization_id": str(consent.id), "created_at": _iso(consent.created_at),
-            "updated_at": _iso(consent.updated_at), "last_used": _iso(consent.last_used_at),
+    return {"authorization_id": str(consent.id), "created_at": iso(consent.created_at),
+            "updated_at": iso(consent.updated_at), "last_used": iso(consent.last_used_at),
             "user_id": consent.user_id, "client_id": consent.client_id, "as_id": "anypoint",
             "scopes": consent.scope.split()}
 

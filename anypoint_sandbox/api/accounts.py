@@ -4,17 +4,13 @@ organization's environments. Protected by ``api_auth`` (401 / 403 with ``{"messa
 from flask import Blueprint, jsonify, request
 
 from ..access_management.permissions import authorize_scope
+from ..clock import iso
 from ..storage import ConnectedApp, Environment, Organization, User, session
 from ..web.errors import PlatformError
 from .auth import current_token, protected
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts/api")
 
-
-def _iso(epoch: int | None) -> str | None:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z") if epoch else None
 
 
 def organization_json(org: Organization) -> dict:
@@ -42,8 +38,8 @@ def user_json(user: User) -> dict:
     return {
         "id": user.id, "username": user.username, "firstName": user.first_name,
         "lastName": user.last_name, "email": user.email, "enabled": True, "deleted": False,
-        "idprovider_id": "mulesoft", "type": "host", "createdAt": _iso(user.created_at),
-        "lastLogin": _iso(user.last_login), "organizationId": user.organization_id,
+        "idprovider_id": "mulesoft", "type": "host", "createdAt": iso(user.created_at),
+        "lastLogin": iso(user.last_login), "organizationId": user.organization_id,
         "organization": organization_json(user.organization),
         "memberOfOrganizations": [membership_json(org) for org in orgs],
         "contributorOfOrganizations": [membership_json(org) for org in orgs],

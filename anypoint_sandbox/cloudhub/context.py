@@ -7,10 +7,9 @@ sandbox can tell the organization from the environment; when sent it must name t
 (400 otherwise), so a caller that mixed up its ids hears about it.
 """
 
-import time
-
 from flask import g, request
 
+from .. import clock as sandbox_clock
 from ..access_management import audit
 from ..api.auth import current_token
 from ..storage import Environment, Token, session
@@ -21,8 +20,8 @@ ORG_HEADER = "X-ANYPNT-ORG-ID"
 
 
 def clock() -> float:
-    """Now, in seconds; the only clock the CloudHub API reads (tests replace it)."""
-    return time.time()
+    """Now, in seconds (the sandbox's clock, which tests move)."""
+    return sandbox_clock.seconds()
 
 
 def token_organization_id(token: Token) -> str:

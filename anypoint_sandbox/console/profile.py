@@ -2,12 +2,13 @@
 password — which leaves delegated access alone, since granting it never shared the password."""
 
 from flask import Blueprint, flash, g, redirect, request, url_for
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from ..access_management import audit, revocation
 from ..access_management.scopes import describe
 from ..storage import session
 from ..web.security import secure
+from ..web.session import hash_password
 from .front import render, signed_in
 
 bp = Blueprint("console_profile", __name__, url_prefix="/console/profile")
@@ -59,7 +60,7 @@ def password():
                                     form.get("confirm", ""))
         if problem:
             return render("console/password.html", 400, error=problem)
-        g.user.password_hash = generate_password_hash(form["new"])
+        g.user.password_hash = hash_password(form["new"])
         session().commit()
         audit.record("Change Password", "User", object_id=g.user.id,
                      object_name=g.user.username, user=g.user,

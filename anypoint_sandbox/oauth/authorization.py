@@ -8,6 +8,7 @@ rebuilds the request from storage, re-validates it with Authlib and answers the 
 
 import secrets
 
+from authlib.oauth2 import OAuth2Error
 from flask import redirect, request, session, url_for
 
 from ..access_management import audit, governance
@@ -109,8 +110,6 @@ def _rebuild(pending: PendingAuthorization) -> ParamsOAuth2Request:
 def finish(pending: PendingAuthorization, user: User, approved: bool, reason: str | None = None):
     """Answer the app: a code when ``approved``, ``access_denied`` otherwise (``reason`` goes
     to the audit entry). The pending request is consumed either way."""
-    from authlib.oauth2 import OAuth2Error
-
     server = authorization_server()
     oauth_request = _rebuild(pending)
     db_session().delete(pending)
@@ -130,8 +129,6 @@ def finish(pending: PendingAuthorization, user: User, approved: bool, reason: st
 
 def finish_with_error(pending: PendingAuthorization, code: str):
     """Answer the app with an OpenID error such as ``login_required`` (for ``prompt=none``)."""
-    from authlib.oauth2 import OAuth2Error
-
     error = OAuth2Error(error=code, state=pending.params.get("state"),
                         redirect_uri=pending.params.get("redirect_uri")
                         or _default_redirect(pending))

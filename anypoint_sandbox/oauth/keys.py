@@ -4,13 +4,13 @@ Keys live in the database, so a key added by ``flask rotate-keys`` in another pr
 running server for the next token without a restart (the current key is read per token issue).
 """
 
-import time
 import uuid
 
 from joserfc.jwk import KeySet, RSAKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..storage import SigningKey
 
 
@@ -18,7 +18,7 @@ def _new_key(session: Session) -> SigningKey:
     kid = uuid.uuid4().hex
     private = RSAKey.generate_key(2048, parameters={"kid": kid})
     key = SigningKey(kid=kid, private_pem=private.as_pem(private=True).decode(),
-                     created_at=time.time())
+                     created_at=clock.seconds())
     session.add(key)
     return key
 
@@ -42,7 +42,7 @@ def current_signing_key(session: Session) -> RSAKey:
 
 def published_keys(session: Session, grace_seconds: int) -> list[SigningKey]:
     """Unretired keys plus keys retired less than ``grace_seconds`` ago, newest first."""
-    cutoff = int(time.time()) - grace_seconds
+    cutoff = clock.now() - grace_seconds
     return list(session.scalars(
         select(SigningKey).where(SigningKey.retired_at.is_(None) | (SigningKey.retired_at > cutoff))
         .order_by(SigningKey.created_at.desc())
@@ -59,7 +59,7 @@ def jwks(session: Session, grace_seconds: int) -> dict:
 def rotate_keys(session: Session) -> str:
     """Retire the current key(s) and add a new one; returns the new ``kid``. Retired keys stay
     in the JWKS for the grace period so tokens they signed still verify."""
-    stamp = int(time.time())
+    stamp = clock.now()
     for key in session.scalars(select(SigningKey).where(SigningKey.retired_at.is_(None))):
         key.retired_at = stamp
     key = _new_key(session)

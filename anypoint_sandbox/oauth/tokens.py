@@ -8,6 +8,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from authlib.oauth2.rfc6749 import InvalidScopeError
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -22,8 +23,6 @@ def generate_bearer_token(grant_type, client, user=None, scope=None, expires_in=
                           include_refresh_token=True) -> dict:
     """Authlib token generator: an opaque UUID access token (as on Anypoint), ``token_type``
     ``bearer``, and a refresh token only when ``offline_access`` is in the granted scope."""
-    from authlib.oauth2.rfc6749 import InvalidScopeError
-
     scope = client.get_allowed_scope(scope)
     if scope is None:
         raise InvalidScopeError()

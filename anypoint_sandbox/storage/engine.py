@@ -5,8 +5,10 @@ request's session at teardown. Views and the Authlib wiring call ``session()`` t
 the current app; nothing is created at import time.
 """
 
+import pathlib
+
 from flask import Flask, current_app
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 # Every table module, so that the metadata is complete whatever the caller imported first.
@@ -19,6 +21,9 @@ class Storage:
 
     def __init__(self, url: str):
         is_sqlite = url.startswith("sqlite")
+        database = make_url(url).database if is_sqlite else None
+        if database and database != ":memory:":
+            pathlib.Path(database).parent.mkdir(parents=True, exist_ok=True)
         options = {"connect_args": {"check_same_thread": False, "timeout": 30}} if is_sqlite else {}
         self.engine = create_engine(url, **options)
         if is_sqlite:

@@ -8,7 +8,7 @@
 Never a stack trace; unexpected failures are logged and answered with a plain 500.
 """
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 OAUTH_PREFIX = "/accounts/api/v2/oauth2"
@@ -60,8 +60,6 @@ def handle_platform_error(error: PlatformError):
 
 
 def handle_unexpected(error: Exception):
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error on %s", request.path)
     return handle_http_error(InternalServerError())
 

@@ -3,13 +3,18 @@ who is signed in, signing in from the form, and the CSRF token every form carrie
 
 import secrets
 
-from flask import abort, request, session
-from werkzeug.security import check_password_hash
+from flask import abort, current_app, request, session
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..storage import User, now
 from ..storage import session as db_session
 
 WRONG_PASSWORD = "The username or password is not correct."
+
+
+def hash_password(password: str) -> str:
+    """The stored form of a password (SANDBOX_PASSWORD_HASH's method)."""
+    return generate_password_hash(password, method=current_app.config["SANDBOX_PASSWORD_HASH"])
 
 
 def signed_in_user() -> User | None:

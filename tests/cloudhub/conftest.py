@@ -10,9 +10,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from anypoint_sandbox import create_app
-from anypoint_sandbox.cloudhub import context
 from anypoint_sandbox.seed import seed_demo
 from tests.sandbox.conftest import TOKEN, SignIn, bearer
+from tests.support.clock import Clock, clock  # noqa: F401 - fixture
 
 DEPLOY_SECONDS = 4
 RUNTIME_MANAGER = ("read:applications create:applications manage:application_settings "
@@ -57,24 +57,6 @@ def environments(seed) -> dict[str, str]:
     return {env["name"]: env["id"] for env in seed["organization"]["environments"]}
 
 
-class Clock:
-    """Stands in for ``context.clock`` so tests move time instead of sleeping."""
-
-    def __init__(self, start: float = 1_700_000_000.0):
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@pytest.fixture
-def clock(monkeypatch) -> Clock:
-    fake = Clock()
-    monkeypatch.setattr(context, "clock", fake)
-    return fake
 
 
 @pytest.fixture

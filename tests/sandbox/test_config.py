@@ -13,7 +13,7 @@ def test_defaults(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     settings = load_settings()
     assert settings["SANDBOX_DATABASE_URL"] == f"sqlite:///{tmp_path / 'instance' / 'sandbox.db'}"
-    assert (tmp_path / "instance").is_dir()
+    assert not (tmp_path / "instance").exists()  # made when the database is first opened
     assert settings["SANDBOX_BASE_URL"] == "http://localhost:8081"
     assert settings["SANDBOX_ACCESS_TOKEN_TTL"] == 3600
     assert settings["SANDBOX_KEY_GRACE_SECONDS"] == 86400
