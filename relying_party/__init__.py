@@ -43,13 +43,14 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
 
     settings = load_settings(overrides, env_file)
     app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
-    app.config.update(SECRET_KEY=settings.secret_key, SETTINGS=settings)
+    app.config.update(SECRET_KEY=settings.secret_key.get_secret_value())
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)
 
     store = sessions.init_app(app, settings)
-    client = AnypointClient(settings.anypoint_url, settings.client_id, settings.client_secret,
+    client = AnypointClient(settings.anypoint_url, settings.client_id,
+                            settings.client_secret.get_secret_value(),
                             (settings.http_connect_timeout, settings.http_timeout), record)
     provider = Provider(settings, client)
     tokens = TokenStore(store, None, settings.refresh_margin_seconds,

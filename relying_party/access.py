@@ -10,16 +10,18 @@ import time
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
+from .anypoint.errors import PlatformError
 from .anypoint.scopes import describe
 from .anypoint.trace import fingerprint
 from .delegation import probes
 from .lab.probe import confirm
+from .oidc.provider import IssuerMismatch
 from .services import services
 from .web.errors import ended_page, wants_json
-from .web.guards import current_tokens, end_delegation, signed_in
-from .web.problem import Problem
+from .web.guards import current_tokens, end_delegation, require_delegation, signed_in
 
 bp = Blueprint("access", __name__)
+PURPOSE = "to see what you delegated to this app"
 
 
 def summary(tokens) -> dict:
@@ -32,16 +34,6 @@ def summary(tokens) -> dict:
             "refresh_count": tokens.refresh_count, "rotation_count": tokens.rotation_count,
             "scopes": list(tokens.scopes)}
 
-
-def _require_signed_in():
-    if not signed_in():
-        if session.get("ended"):
-            raise Problem(401, "Your access has ended",
-                          f"This app can no longer act for you: {session['ended']}. "
-                          "Sign in again to give it access.", "delegation_ended",
-                          (url_for("dashboard.index"), "Sign in again"))
-        raise Problem(401, "Please sign in", "Sign in to see what you delegated to this app.",
-                      "login_required", (url_for("dashboard.index"), "Sign in"))
 
 
 def _answer(result: dict):
@@ -61,8 +53,7 @@ def show():
     result = session.pop("last_result", None)
     if not signed_in() and session.get("ended"):
         return ended_page(result)
-    _require_signed_in()
-    tokens = current_tokens()
+    tokens = require_delegation(PURPOSE)
     confirm(services(), session["grant_id"], tokens)  # revoked elsewhere? (401, then refresh)
     tokens = current_tokens(refresh=False) or tokens
     requested = session.get("requested") or []
@@ -71,7 +62,7 @@ def show():
              "granted": s in granted} for s in dict.fromkeys([*requested, *granted])]
     try:
         offered = services().provider.metadata().scopes_supported
-    except Exception:  # noqa: BLE001 - the page still works without the offer list
+    except (PlatformError, IssuerMismatch):  # the page still works without the offer list
         offered = ()
     more = [{"scope": s, "description": describe(s)} for s in offered if s not in granted]
     reveal = session.pop("reveal", False)
@@ -84,7 +75,7 @@ def show():
 @bp.post("/access/refresh")
 def refresh():
     """Refresh now (force). DelegationEnded → the 'access ended' page."""
-    _require_signed_in()
+    require_delegation(PURPOSE, refresh=False)
     tokens = services().tokens.fresh(session["grant_id"], force=True)
     return _answer({"action": "refresh", "ok": True, "tokens": summary(tokens)})
 
@@ -92,9 +83,8 @@ def refresh():
 @bp.post("/access/check")
 def check():
     """Introspection (when offered) plus an API call with the access token."""
-    _require_signed_in()
+    tokens = require_delegation(PURPOSE, refresh=False)
     svc = services()
-    tokens = current_tokens(refresh=False)
     rows = [*probes.introspect(svc, tokens), probes.api_probe(svc, tokens)]
     return _answer({"action": "check", "probes": rows})
 
@@ -102,11 +92,10 @@ def check():
 @bp.post("/access/revoke")
 def revoke():
     """Revoke ``token`` = access | refresh | both, then run every probe and show the table."""
-    _require_signed_in()
+    tokens = require_delegation(PURPOSE, refresh=False)
     svc = services()
     which = request.form.get("token", "")
     grant_id = session["grant_id"]
-    tokens = current_tokens(refresh=False)
     revoked = probes.revoke(svc, tokens, which)
     rows = [*probes.introspect(svc, tokens), probes.api_probe(svc, tokens)]
     if tokens.refresh_token:
@@ -123,6 +112,6 @@ def revoke():
 @bp.post("/access/reveal")
 def reveal():
     """Show the raw access token once (for curl). The refresh token is never shown."""
-    _require_signed_in()
+    require_delegation(PURPOSE, refresh=False)
     session["reveal"] = True
     return redirect(url_for("access.show", _anchor="tokens"), 303)

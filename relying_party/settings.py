@@ -1,21 +1,23 @@
-"""Typed settings for the relying party, read once at start and validated.
+"""Typed settings, read once at start and validated: the web app's (:class:`Settings`) and the
+``flask deploy`` command's (:class:`CiSettings`), both through :func:`read`.
 
-Sources, strongest first: ``overrides`` (tests), the process environment, then ``.env``.
-A missing or malformed value raises :class:`SettingsError` naming the variable.
+Sources, strongest first: ``overrides`` (tests), the process environment, then ``.env``. A missing
+or malformed value raises :class:`SettingsError` naming the variable. Secrets are ``SecretStr``:
+they never show in a ``repr`` or a log line.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Annotated, Literal, TypeVar
+from urllib.parse import quote, urlsplit
 
-from dotenv import dotenv_values
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 WELL_KNOWN = "/.well-known/openid-configuration"
 ANYPOINT_DISCOVERY_PATH = "/accounts/api/v2/oauth2" + WELL_KNOWN
+DEFAULT_ANYPOINT_URL = "https://anypoint.mulesoft.com"
 DEFAULT_SCOPES = "openid profile email offline_access view:environment read:applications"
-CLIENT_AUTH_METHODS = ("auto", "client_secret_basic", "client_secret_post")
 SIGNING_ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384")
 # The provider's pages the revocation lab links to: (path on *.anypoint.mulesoft.com, path on any
 # other ANYPOINT_URL, i.e. the sandbox's console). ANYPOINT_PROFILE_URL, ANYPOINT_PASSWORD_URL and
@@ -26,40 +28,126 @@ PROVIDER_PAGES = {
     "admin": ("/accounts/#/cs/core/connectedApps",
               "/console/access-management/connected-apps/{client_id}/authorizations"),
 }
+MEGABYTE = 1024 * 1024
 
 
 class SettingsError(RuntimeError):
     """A setting is missing or malformed; the message names it and says what is expected."""
 
 
-@dataclass(frozen=True)
-class Settings:
+def _web_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
+    return value.rstrip("/") if parts.path in ("", "/") else value
+
+
+def _page(value: str) -> str:
+    """A provider page for people; ``{client_id}`` is the only placeholder allowed."""
+    if "{" in value.replace("{client_id}", ""):
+        raise ValueError("may only contain the placeholder {client_id}")
+    return _web_url(value)
+
+
+def _long_secret(value: SecretStr) -> SecretStr:
+    if len(value.get_secret_value()) < 16:
+        raise ValueError("must be at least 16 characters long")  # never echo a secret
+    return value
+
+
+def _redis_url(value: str) -> str:
+    if not value.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"must be a redis:// URL, got {value!r}")
+    return value
+
+
+def _words(value: str | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(value.replace(",", " ").split()) if isinstance(value, str) else tuple(value)
+
+
+WebUrl = Annotated[str, AfterValidator(_web_url)]
+PageUrl = Annotated[str, AfterValidator(_page)]
+Words = Annotated[tuple[str, ...], NoDecode, Field(min_length=1)]
+
+
+class _Source(BaseSettings):
+    """Environment beats ``.env``; a value that is set but blank counts as not set."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", frozen=True,
+                                      env_ignore_empty=True, str_strip_whitespace=True,
+                                      populate_by_name=False)
+
+
+class Settings(_Source):
     """Everything the relying party needs to know about its provider and itself."""
 
-    anypoint_url: str
-    oidc_discovery_url: str
-    oidc_issuer: str
-    client_id: str
-    client_secret: str = field(repr=False)
-    redirect_uri: str
-    post_logout_redirect_uri: str
-    scopes: tuple[str, ...]
-    secret_key: str = field(repr=False)
-    session_backend: str
-    redis_url: str
-    client_auth_method: str
-    http_connect_timeout: float
-    http_timeout: float
-    session_idle_minutes: int
-    session_max_hours: int
-    trusted_proxies: int
-    id_token_algorithms: tuple[str, ...]
-    clock_leeway_seconds: int
-    refresh_margin_seconds: int
-    instance_path: str | None
-    profile_url: str = ""
-    password_url: str = ""
-    admin_url: str = ""
+    anypoint_url: WebUrl = Field(DEFAULT_ANYPOINT_URL, alias="ANYPOINT_URL")
+    oidc_discovery_url: WebUrl | None = Field(None, alias="OIDC_DISCOVERY_URL")
+    oidc_issuer: WebUrl | None = Field(None, alias="OIDC_ISSUER")
+    client_id: str = Field(alias="ANYPOINT_CLIENT_ID", min_length=1)
+    client_secret: SecretStr = Field(alias="ANYPOINT_CLIENT_SECRET", min_length=1)
+    redirect_uri: WebUrl = Field("http://localhost:5000/auth/callback",
+                                 alias="ANYPOINT_REDIRECT_URI")
+    post_logout_redirect_uri: WebUrl = Field("http://localhost:5000/",
+                                             alias="ANYPOINT_POST_LOGOUT_REDIRECT_URI")
+    scopes: Words = Field(_words(DEFAULT_SCOPES), alias="ANYPOINT_SCOPES")
+    secret_key: Annotated[SecretStr, AfterValidator(_long_secret)] = Field(alias="SECRET_KEY")
+    session_backend: Literal["filesystem", "redis"] = Field("filesystem", alias="SESSION_BACKEND")
+    redis_url: Annotated[str, AfterValidator(_redis_url)] = Field("redis://127.0.0.1:6379/0",
+                                                                  alias="REDIS_URL")
+    client_auth_method: Literal["auto", "client_secret_basic", "client_secret_post"] = Field(
+        "auto", alias="CLIENT_AUTH_METHOD")
+    http_connect_timeout: float = Field(3.05, alias="HTTP_CONNECT_TIMEOUT", ge=0.01, le=60)
+    http_timeout: float = Field(10, alias="HTTP_TIMEOUT", ge=0.01, le=60)
+    upload_answer_timeout: float = Field(120, alias="UPLOAD_ANSWER_TIMEOUT", ge=0.01, le=600)
+    deploy_max_upload_mb: float = Field(200, alias="DEPLOY_MAX_UPLOAD_MB", gt=0, le=2048)
+    session_idle_minutes: int = Field(60, alias="SESSION_IDLE_MINUTES", ge=1)
+    session_max_hours: int = Field(12, alias="SESSION_MAX_HOURS", ge=1)
+    trusted_proxies: int = Field(0, alias="TRUSTED_PROXIES", ge=0)
+    id_token_algorithms: Words = Field(SIGNING_ALGORITHMS, alias="ID_TOKEN_ALGORITHMS")
+    clock_leeway_seconds: int = Field(60, alias="CLOCK_LEEWAY_SECONDS", ge=0)
+    refresh_margin_seconds: int = Field(60, alias="REFRESH_MARGIN_SECONDS", ge=0)
+    instance_path: str | None = Field(None, alias="INSTANCE_PATH")
+    profile_url: PageUrl | None = Field(None, alias="ANYPOINT_PROFILE_URL")
+    password_url: PageUrl | None = Field(None, alias="ANYPOINT_PASSWORD_URL")
+    admin_url: PageUrl | None = Field(None, alias="ANYPOINT_ADMIN_URL")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_words(cls, data: dict) -> dict:
+        for name in ("ANYPOINT_SCOPES", "ID_TOKEN_ALGORITHMS"):
+            if isinstance(data.get(name), str):
+                data = {**data, name: _words(data[name])}
+        if isinstance(data.get("SESSION_BACKEND"), str):
+            data = {**data, "SESSION_BACKEND": data["SESSION_BACKEND"].strip().lower()}
+        return data
+
+    @model_validator(mode="after")
+    def _derive(self) -> Settings:
+        """Fill in what derives from ANYPOINT_URL and check the lists."""
+        discovery = self.oidc_discovery_url or self.anypoint_url + ANYPOINT_DISCOVERY_PATH
+        issuer = self.oidc_issuer or (discovery[: -len(WELL_KNOWN)]
+                                      if discovery.endswith(WELL_KNOWN) else None)
+        if issuer is None:
+            raise ValueError("OIDC_ISSUER is missing: it cannot be derived from an "
+                             "OIDC_DISCOVERY_URL that does not end in " + WELL_KNOWN)
+        allowed = set(SIGNING_ALGORITHMS) | {"HS256"}
+        for alg in self.id_token_algorithms:
+            if alg not in allowed:
+                raise ValueError(f"ID_TOKEN_ALGORITHMS: {alg!r} is not allowed (never 'none')")
+        scopes = self.scopes if "openid" in self.scopes else ("openid", *self.scopes)
+        on_anypoint = (urlsplit(self.anypoint_url).hostname or "").endswith(
+            "anypoint.mulesoft.com")
+        pages = {f"{page}_url": getattr(self, f"{page}_url")
+                 or self.anypoint_url + paths[not on_anypoint]
+                 for page, paths in PROVIDER_PAGES.items()}
+        # The model is frozen: the derived values are set once, here, and never change.
+        object.__setattr__(self, "oidc_discovery_url", discovery)
+        object.__setattr__(self, "oidc_issuer", issuer)
+        object.__setattr__(self, "scopes", scopes)
+        for name, value in pages.items():
+            object.__setattr__(self, name, value)
+        return self
 
     @property
     def secure_cookies(self) -> bool:
@@ -72,109 +160,65 @@ class Settings:
         parts = urlsplit(self.redirect_uri)
         return f"{parts.scheme}://{parts.netloc}"
 
+    def provider_page(self, page: str) -> str:
+        """The provider's ``profile``, ``password`` or ``admin`` page for people."""
+        return provider_page(getattr(self, f"{page}_url"), self.client_id)
 
-def _url(name: str, value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise SettingsError(f"{name} must be an absolute http(s) URL, got {value!r}")
-    return value
-
-
-def _page(name: str, value: str) -> str:
-    """A provider page for people; ``{client_id}`` is the only placeholder allowed."""
-    if "{" in value.replace("{client_id}", ""):
-        raise SettingsError(f"{name} may only contain the placeholder {{client_id}}")
-    return _url(name, value)
+    @property
+    def max_upload_bytes(self) -> int:
+        """The largest deploy request: CloudHub's JAR limit plus room for the form's fields."""
+        return int(self.deploy_max_upload_mb * MEGABYTE) + 256 * 1024
 
 
-def _number(name: str, value: str, kind: type, minimum: float) -> float | int:
+def provider_page(template: str, client_id: str) -> str:
+    """A provider page URL from settings, with ``{client_id}`` filled in."""
+    return template.replace("{client_id}", quote(client_id, safe=""))
+
+
+class CiSettings(_Source):
+    """What ``flask deploy`` reads, and nothing of the web app's: the client-credentials connected
+    app the pipeline deploys as, and where Anypoint is. Credentials are never command-line
+    arguments (they would end up in shell history and process lists)."""
+
+    anypoint_url: WebUrl = Field(DEFAULT_ANYPOINT_URL, alias="ANYPOINT_URL")
+    client_id: str = Field(alias="ANYPOINT_CI_CLIENT_ID", min_length=1)
+    client_secret: SecretStr = Field(alias="ANYPOINT_CI_CLIENT_SECRET", min_length=1)
+
+
+Model = TypeVar("Model", bound=_Source)
+MISSING_HINTS = {
+    CiSettings: " (the client-credentials connected app's credentials are never taken from the "
+                "command line)",
+}
+
+
+def read(model: type[Model], overrides: dict | None = None,
+         env_file: str | None = ".env") -> Model:
+    """``model`` from ``overrides``, the environment and ``env_file``; :class:`SettingsError`
+    naming the first missing or malformed variable."""
+    given = {key: str(value) for key, value in (overrides or {}).items() if value is not None}
     try:
-        number = kind(value)
-    except ValueError:
-        raise SettingsError(f"{name} must be a {kind.__name__}, got {value!r}") from None
-    if number < minimum:
-        raise SettingsError(f"{name} must be at least {minimum}, got {value!r}")
-    return number
+        return model(_env_file=env_file, **given)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        if first["type"] == "missing":
+            raise SettingsError(f"{name} is missing: set it in the environment or in .env"
+                                + MISSING_HINTS.get(model, "")) from None
+        message = first["msg"].removeprefix("Value error, ")
+        value = first.get("input")
+        if name and "got " not in message and isinstance(value, str) and "SECRET" not in name:
+            message += f", got {value[:80]!r}"
+        if name and not message.startswith(name):
+            message = f"{name} {message[0].lower()}{message[1:]}"
+        raise SettingsError(message) from None
 
 
 def load_settings(overrides: dict | None = None, env_file: str | None = ".env") -> Settings:
-    """Read, default and validate every setting; :class:`SettingsError` on the first bad one."""
-    raw: dict[str, str] = {}
-    if env_file and os.path.exists(env_file):
-        raw.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
-    raw.update(os.environ)
-    raw.update({k: str(v) for k, v in (overrides or {}).items() if v is not None})
+    """The web app's settings (see :func:`read`)."""
+    return read(Settings, overrides, env_file)
 
-    def get(name: str, default: str | None = None) -> str:
-        value = (raw.get(name) or "").strip()
-        if value:
-            return value
-        if default is None:
-            raise SettingsError(f"{name} is missing: set it in the environment or in .env")
-        return default
 
-    anypoint_url = _url("ANYPOINT_URL", get("ANYPOINT_URL", "https://anypoint.mulesoft.com"))
-    anypoint_url = anypoint_url.rstrip("/")
-    discovery = _url(
-        "OIDC_DISCOVERY_URL", get("OIDC_DISCOVERY_URL", anypoint_url + ANYPOINT_DISCOVERY_PATH)
-    )
-    derived_issuer = discovery[: -len(WELL_KNOWN)] if discovery.endswith(WELL_KNOWN) else None
-    issuer = _url("OIDC_ISSUER", get("OIDC_ISSUER", derived_issuer))
-    on_anypoint = (urlsplit(anypoint_url).hostname or "").endswith("anypoint.mulesoft.com")
-    scopes = tuple(get("ANYPOINT_SCOPES", DEFAULT_SCOPES).split())
-    if "openid" not in scopes:
-        scopes = ("openid", *scopes)
-    backend = get("SESSION_BACKEND", "filesystem").lower()
-    if backend not in ("filesystem", "redis"):
-        raise SettingsError(f"SESSION_BACKEND must be 'filesystem' or 'redis', got {backend!r}")
-    redis_url = get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    if backend == "redis" and not redis_url.startswith(("redis://", "rediss://", "unix://")):
-        raise SettingsError(f"REDIS_URL must be a redis:// URL, got {redis_url!r}")
-    auth_method = get("CLIENT_AUTH_METHOD", "auto")
-    if auth_method not in CLIENT_AUTH_METHODS:
-        raise SettingsError(f"CLIENT_AUTH_METHOD must be one of {CLIENT_AUTH_METHODS}")
-    algorithms = tuple(get("ID_TOKEN_ALGORITHMS", ",".join(SIGNING_ALGORITHMS)).split(","))
-    allowed = set(SIGNING_ALGORITHMS) | {"HS256"}
-    for alg in algorithms:
-        if alg not in allowed:
-            raise SettingsError(f"ID_TOKEN_ALGORITHMS: {alg!r} is not allowed (never 'none')")
-    secret_key = get("SECRET_KEY")
-    if len(secret_key) < 16:
-        raise SettingsError("SECRET_KEY must be at least 16 characters long")
-    return Settings(
-        anypoint_url=anypoint_url,
-        oidc_discovery_url=discovery,
-        oidc_issuer=issuer,
-        client_id=get("ANYPOINT_CLIENT_ID"),
-        client_secret=get("ANYPOINT_CLIENT_SECRET"),
-        redirect_uri=_url(
-            "ANYPOINT_REDIRECT_URI",
-            get("ANYPOINT_REDIRECT_URI", "http://localhost:5000/auth/callback"),
-        ),
-        post_logout_redirect_uri=_url(
-            "ANYPOINT_POST_LOGOUT_REDIRECT_URI",
-            get("ANYPOINT_POST_LOGOUT_REDIRECT_URI", "http://localhost:5000/"),
-        ),
-        scopes=scopes,
-        secret_key=secret_key,
-        session_backend=backend,
-        redis_url=redis_url,
-        client_auth_method=auth_method,
-        http_connect_timeout=_number("HTTP_CONNECT_TIMEOUT", get("HTTP_CONNECT_TIMEOUT", "3.05"),
-                                     float, 0.01),
-        http_timeout=_number("HTTP_TIMEOUT", get("HTTP_TIMEOUT", "10"), float, 0.01),
-        session_idle_minutes=_number("SESSION_IDLE_MINUTES", get("SESSION_IDLE_MINUTES", "60"),
-                                     int, 1),
-        session_max_hours=_number("SESSION_MAX_HOURS", get("SESSION_MAX_HOURS", "12"), int, 1),
-        trusted_proxies=_number("TRUSTED_PROXIES", get("TRUSTED_PROXIES", "0"), int, 0),
-        id_token_algorithms=algorithms,
-        clock_leeway_seconds=_number("CLOCK_LEEWAY_SECONDS", get("CLOCK_LEEWAY_SECONDS", "60"),
-                                     int, 0),
-        refresh_margin_seconds=_number(
-            "REFRESH_MARGIN_SECONDS", get("REFRESH_MARGIN_SECONDS", "60"), int, 0
-        ),
-        instance_path=raw.get("INSTANCE_PATH") or None,
-        **{f"{page}_url": _page(f"ANYPOINT_{page.upper()}_URL", get(
-            f"ANYPOINT_{page.upper()}_URL", anypoint_url + paths[not on_anypoint]))
-           for page, paths in PROVIDER_PAGES.items()},
-    )
+def load_ci_settings(overrides: dict | None = None, env_file: str | None = ".env") -> CiSettings:
+    """The pipeline command's settings (see :func:`read`)."""
+    return read(CiSettings, overrides, env_file)

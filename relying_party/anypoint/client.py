@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import time
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import quote
 
 import requests
@@ -29,14 +30,33 @@ import requests
 from .errors import (
     DelegationEnded,
     MissingScope,
+    NotFound,
     OAuthError,
     PlatformError,
     PlatformUnavailable,
 )
-from .models import Environment, Me
+from .models import Environment, MalformedAnswer, Me
 from .trace import Exchange
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
+T = TypeVar("T")
+
+
+def parsed(path: str, build: Callable[[object], T], body) -> T:
+    """``build(body)``; an answer the models cannot read becomes a PlatformError (502) naming
+    ``path`` — the one way every parse of a platform answer fails."""
+    try:
+        return build(body)
+    except MalformedAnswer as error:
+        raise PlatformError(f"{path} answered unexpectedly: {error}") from None
+
+
+def data_list(body) -> list:
+    """The ``data`` list of a ``{data, total}`` answer; MalformedAnswer otherwise."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        raise MalformedAnswer("the answer has no data list")
+    return data
 
 
 def _body(response: requests.Response):
@@ -159,7 +179,8 @@ class AnypointClient:
         """Call a platform API path with the access token; return the decoded body.
 
         ``path`` must start with ``/``: tokens never go anywhere but ``ANYPOINT_URL``.
-        Raises DelegationEnded (401), MissingScope (403), PlatformUnavailable, PlatformError.
+        Raises DelegationEnded (401), MissingScope (403), NotFound (404), PlatformUnavailable,
+        PlatformError. A 304 (nothing to change) is an answer, not an error.
         """
         if not path.startswith("/") or path.startswith("//"):
             raise ValueError("platform calls take a path under ANYPOINT_URL, not a URL")
@@ -168,26 +189,21 @@ class AnypointClient:
 
     def me(self, access_token: str) -> Me:
         """GET /accounts/api/me as a :class:`Me`."""
-        body = self.api("GET", "/accounts/api/me", access_token, label="me")
-        try:
-            return Me.from_json(body if isinstance(body, dict) else {})
-        except (KeyError, ValueError) as error:
-            raise PlatformError(f"/accounts/api/me: {error}") from None
+        path = "/accounts/api/me"
+        return parsed(path, Me.from_json, self.api("GET", path, access_token, label="me"))
 
     def environments(self, access_token: str, org_id: str) -> list[Environment]:
         """GET /accounts/api/organizations/{org_id}/environments as a list of Environment."""
         path = f"/accounts/api/organizations/{quote(org_id, safe='')}/environments"
         body = self.api("GET", path, access_token, label="environments")
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, list):
-            raise PlatformError(f"{path} did not return a data list")
-        return [Environment.from_json(item) for item in data if isinstance(item, dict)]
+        return parsed(path, lambda answer: [Environment.from_json(item)
+                                            for item in data_list(answer)], body)
 
     @staticmethod
     def _checked(response: requests.Response, url: str):
         body = _body(response)
         status = response.status_code
-        if 200 <= status < 300:
+        if 200 <= status < 300 or status == 304:  # 304: there was nothing to change
             return body
         message = body.get("message") if isinstance(body, dict) else None
         message = message or (body.get("error_description") if isinstance(body, dict) else None)
@@ -196,6 +212,8 @@ class AnypointClient:
             raise DelegationEnded(str(message), status, url)
         if status == 403:
             raise MissingScope(str(message), status, url)
+        if status == 404:
+            raise NotFound(str(message), status, url)
         if status >= 500:
             raise PlatformUnavailable(str(message), status, url, http_status=502)
         raise PlatformError(str(message), status, url)

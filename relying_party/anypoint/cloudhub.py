@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import quote
 
-from .client import AnypointClient, PlatformError
-from .models import Application, MuleVersion
+from .client import AnypointClient, data_list, parsed
+from .errors import PlatformError
+from .models import Application, MalformedAnswer, MuleVersion
 from .multipart import FilePart, MultipartBody
 
 APPLICATIONS = "/cloudhub/api/v2/applications"
@@ -65,26 +66,20 @@ class CloudHub:
         return self.client.api(method, path, self.access_token, label=label, headers=headers,
                                **kwargs)
 
-    @staticmethod
-    def _application(body, path: str) -> Application:
-        try:
-            return Application.from_json(body if isinstance(body, dict) else {})
-        except ValueError as error:
-            raise PlatformError(f"{path}: {error}") from None
-
     def applications(self) -> list[Application]:
         """The environment's applications (a bare JSON array), by name."""
-        body = self._call("GET", APPLICATIONS, "list applications")
-        if not isinstance(body, list):
-            raise PlatformError(f"{APPLICATIONS} did not return a list")
-        apps = [Application.from_json(item) for item in body
-                if isinstance(item, dict) and item.get("domain")]
-        return sorted(apps, key=lambda app: app.domain)
+        def build(body) -> list[Application]:
+            if not isinstance(body, list):
+                raise MalformedAnswer("the answer is not a list")
+            return sorted((Application.from_json(item) for item in body),
+                          key=lambda app: app.domain)
+
+        return parsed(APPLICATIONS, build, self._call("GET", APPLICATIONS, "list applications"))
 
     def application(self, domain: str) -> Application:
-        """One application; PlatformError with status 404 when there is none of that name."""
+        """One application; NotFound when there is none of that name."""
         path = f"{APPLICATIONS}/{quote(domain, safe='')}"
-        return self._application(self._call("GET", path, "get application"), path)
+        return parsed(path, Application.from_json, self._call("GET", path, "get application"))
 
     def domain_available(self, domain: str) -> bool:
         """Whether the name is free; PlatformError(400) with CloudHub's reason for a bad name."""
@@ -96,11 +91,9 @@ class CloudHub:
 
     def mule_versions(self) -> list[MuleVersion]:
         """The Mule runtimes offered, as CloudHub orders them (newest first)."""
-        body = self._call("GET", "/cloudhub/api/mule-versions", "mule versions")
-        data = body.get("data") if isinstance(body, dict) else None
-        if not isinstance(data, list):
-            raise PlatformError("/cloudhub/api/mule-versions did not return a data list")
-        return [MuleVersion.from_json(item) for item in data if isinstance(item, dict)]
+        path = "/cloudhub/api/mule-versions"
+        return parsed(path, lambda body: [MuleVersion.from_json(item) for item in data_list(body)],
+                      self._call("GET", path, "mule versions"))
 
     def _upload(self, method: str, path: str, label: str, info: dict, jar: Jar,
                 auto_start: bool | None) -> Application:
@@ -110,7 +103,7 @@ class CloudHub:
         body = MultipartBody(fields, [FilePart("file", jar.filename, jar.stream, JAR_TYPE)])
         answer = self._call(method, path, label, data=body,
                             headers={"Content-Type": body.content_type})
-        return self._application(answer, path)
+        return parsed(path, Application.from_json, answer)
 
     def deploy(self, info: dict, jar: Jar, auto_start: bool | None = True) -> Application:
         """POST a new application (parts ``appInfoJson``, ``autoStart``, ``file``);
@@ -127,11 +120,7 @@ class CloudHub:
     def set_status(self, domain: str, status: str) -> None:
         """``START`` or ``STOP``; an answer of 304 (nothing to change) counts as done."""
         path = f"/cloudhub/api/applications/{quote(domain, safe='')}/status"
-        try:
-            self._call("POST", path, status.lower(), json={"status": status})
-        except PlatformError as error:
-            if error.status != 304 or type(error) is not PlatformError:
-                raise
+        self._call("POST", path, status.lower(), json={"status": status})
 
     def delete(self, domain: str) -> None:
         """DELETE the application (204)."""

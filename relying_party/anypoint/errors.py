@@ -4,6 +4,7 @@ into its page:
 - :class:`PlatformUnavailable` — unreachable, timed out, 5xx or garbage: a 502/503 page.
 - :class:`DelegationEnded` — 401 from an API (or ``invalid_grant`` on refresh): sign in again.
 - :class:`MissingScope` — 403 from an API; ``.message`` is the platform's words.
+- :class:`NotFound` — 404 from an API (a view that expects it says "no such application").
 - :class:`OAuthError` — an RFC 6749 error answer (``.error``, ``.description``).
 - :class:`PlatformError` — the base class; any other unexpected answer.
 """
@@ -41,6 +42,12 @@ class MissingScope(PlatformError):
     """403 from the platform: the token lacks a scope (or the user a permission)."""
 
     http_status = 403
+
+
+class NotFound(PlatformError):
+    """404 from the platform: no such application (or other object) there."""
+
+    http_status = 404
 
 
 class OAuthError(PlatformError):

@@ -1,13 +1,38 @@
 """Frozen dataclasses for what the provider and the platform send, built at the boundary from JSON.
 
 Each ``from_json`` accepts the documented Anypoint shape (see anypoint-api.md §1–§3) and tolerates
-missing optional fields; a required field that is absent raises ``ValueError``.
+missing optional fields and extra ones; an answer that is not an object, or lacks a field the app
+needs, raises :class:`MalformedAnswer` (the one exception of every parse; the client turns it
+into a PlatformError, the 502 page).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import asdict, dataclass, field, replace
+
+
+class MalformedAnswer(ValueError):
+    """A platform answer that is not an object, or lacks a field the app needs."""
+
+
+def _object(doc, what: str) -> dict:
+    if not isinstance(doc, dict):
+        raise MalformedAnswer(f"{what} is not a JSON object")
+    return doc
+
+
+def _text(doc: dict, name: str, what: str) -> str:
+    """A required identifier or name: a non-empty string (or a number, as ids sometimes are)."""
+    value = doc.get(name)
+    if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
+        raise MalformedAnswer(f"{what} has no {name}")
+    return str(value)
+
+
+def _optional_text(doc: dict, name: str) -> str | None:
+    value = doc.get(name)
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -30,10 +55,11 @@ class ProviderMetadata:
 
     @classmethod
     def from_json(cls, doc: dict) -> ProviderMetadata:
-        """Build from a discovery document; ``ValueError`` names a missing required field."""
+        """Build from a discovery document; MalformedAnswer names a missing required field."""
+        doc = _object(doc, "the discovery document")
         for name in ("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"):
             if not isinstance(doc.get(name), str) or not doc[name]:
-                raise ValueError(f"the discovery document has no {name}")
+                raise MalformedAnswer(f"the discovery document has no {name}")
 
         def strings(name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
             value = doc.get(name)
@@ -44,10 +70,10 @@ class ProviderMetadata:
             authorization_endpoint=doc["authorization_endpoint"],
             token_endpoint=doc["token_endpoint"],
             jwks_uri=doc["jwks_uri"],
-            userinfo_endpoint=doc.get("userinfo_endpoint"),
-            revocation_endpoint=doc.get("revocation_endpoint"),
-            introspection_endpoint=doc.get("introspection_endpoint"),
-            end_session_endpoint=doc.get("end_session_endpoint"),
+            userinfo_endpoint=_optional_text(doc, "userinfo_endpoint"),
+            revocation_endpoint=_optional_text(doc, "revocation_endpoint"),
+            introspection_endpoint=_optional_text(doc, "introspection_endpoint"),
+            end_session_endpoint=_optional_text(doc, "end_session_endpoint"),
             scopes_supported=strings("scopes_supported"),
             token_endpoint_auth_methods_supported=strings(
                 "token_endpoint_auth_methods_supported", ("client_secret_basic",)
@@ -56,10 +82,19 @@ class ProviderMetadata:
             id_token_signing_alg_values_supported=strings(
                 "id_token_signing_alg_values_supported"
             ),
-            authorization_response_iss_parameter_supported=bool(
-                doc.get("authorization_response_iss_parameter_supported", False)
-            ),
+            authorization_response_iss_parameter_supported=doc.get(
+                "authorization_response_iss_parameter_supported") is True,
         )
+
+
+def _seconds(value) -> float | None:
+    """A token lifetime (RFC 6749 ``expires_in``): a positive, finite number of seconds, sent as
+    a number or as digits; anything else counts as "not said"."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value) if 0 < value < 10**9 else None
 
 
 @dataclass(frozen=True)
@@ -81,16 +116,14 @@ class TokenSet:
         cls, body: dict, requested: tuple[str, ...], previous: TokenSet | None = None
     ) -> TokenSet:
         """Build from a token endpoint response; keeps the old refresh token when none is sent."""
+        body = _object(body, "the token response")
         access = body.get("access_token")
         if not isinstance(access, str) or not access:
-            raise ValueError("the token response has no access_token")
+            raise MalformedAnswer("the token response has no access_token")
         now = time.time()
-        expires_in = body.get("expires_in")
-        try:
-            expires_at = now + float(expires_in) if expires_in is not None else None
-        except (TypeError, ValueError):
-            expires_at = None
-        if isinstance(body.get("scope"), str):
+        lifetime = _seconds(body.get("expires_in"))
+        expires_at = now + lifetime if lifetime is not None else None
+        if isinstance(body.get("scope"), str) and body["scope"].strip():
             scopes = tuple(body["scope"].split())
         elif previous is not None:
             scopes = previous.scopes
@@ -141,8 +174,10 @@ class Organization:
 
     @classmethod
     def from_json(cls, doc: dict) -> Organization:
-        return cls(id=str(doc["id"]), name=str(doc.get("name") or doc["id"]),
-                   parent_id=doc.get("parentId"), is_root=bool(doc.get("isRoot", False)))
+        doc = _object(doc, "an organization")
+        org_id = _text(doc, "id", "an organization")
+        return cls(id=org_id, name=_optional_text(doc, "name") or org_id,
+                   parent_id=_optional_text(doc, "parentId"), is_root=doc.get("isRoot") is True)
 
 
 @dataclass(frozen=True)
@@ -157,11 +192,14 @@ class Environment:
 
     @classmethod
     def from_json(cls, doc: dict) -> Environment:
-        return cls(id=str(doc["id"]), name=str(doc.get("name", "")),
-                   organization_id=str(doc.get("organizationId", "")),
-                   is_production=bool(doc.get("isProduction", False)),
-                   type=str(doc.get("type") or ("production" if doc.get("isProduction")
-                                                 else "sandbox")))
+        doc = _object(doc, "an environment")
+        env_id = _text(doc, "id", "an environment")
+        production = doc.get("isProduction") is True
+        return cls(id=env_id, name=_optional_text(doc, "name") or env_id,
+                   organization_id=_optional_text(doc, "organizationId") or "",
+                   is_production=production,
+                   type=_optional_text(doc, "type") or ("production" if production
+                                                        else "sandbox"))
 
 
 @dataclass(frozen=True)
@@ -177,21 +215,23 @@ class Me:
 
     @classmethod
     def from_json(cls, doc: dict) -> Me:
-        user = doc.get("user")
+        user = _object(doc, "/accounts/api/me").get("user")
         if not isinstance(user, dict) or not isinstance(user.get("organization"), dict):
-            raise ValueError("/accounts/api/me did not return a user with an organization")
-        name = " ".join(p for p in (user.get("firstName"), user.get("lastName")) if p)
+            raise MalformedAnswer("/accounts/api/me did not return a user with an organization")
+        username = _optional_text(user, "username") or ""
+        name = " ".join(p for p in (_optional_text(user, "firstName"),
+                                    _optional_text(user, "lastName")) if p)
         groups = {}
-        for org in (user.get("memberOfOrganizations") or []) + (
-            user.get("contributorOfOrganizations") or []
-        ):
-            if isinstance(org, dict) and "id" in org:
-                groups.setdefault(str(org["id"]), Organization.from_json(org))
+        for key in ("memberOfOrganizations", "contributorOfOrganizations"):
+            listed = user.get(key)
+            for org in listed if isinstance(listed, list) else []:
+                if isinstance(org, dict) and isinstance(org.get("id"), str) and org["id"]:
+                    groups.setdefault(org["id"], Organization.from_json(org))
         return cls(
-            user_id=str(user.get("id", "")),
-            username=str(user.get("username", "")),
-            full_name=name or str(user.get("username", "")),
-            email=user.get("email"),
+            user_id=_optional_text(user, "id") or "",
+            username=username,
+            full_name=name or username,
+            email=_optional_text(user, "email"),
             organization=Organization.from_json(user["organization"]),
             business_groups=tuple(groups.values()),
         )
@@ -216,11 +256,12 @@ class MuleVersion:
 
     @classmethod
     def from_json(cls, doc: dict) -> MuleVersion:
+        doc = _object(doc, "a mule-versions item")
         if not isinstance(doc.get("version"), str) or not doc["version"]:
-            raise ValueError("a mule-versions item has no version")
-        return cls(version=doc["version"], state=str(doc.get("state") or "ACTIVE"),
-                   recommended=bool(doc.get("recommended", False)),
-                   release_channel=doc.get("releaseChannel"),
+            raise MalformedAnswer("a mule-versions item has no version")
+        return cls(version=doc["version"], state=_optional_text(doc, "state") or "ACTIVE",
+                   recommended=doc.get("recommended") is True,
+                   release_channel=_optional_text(doc, "releaseChannel"),
                    end_of_support=_epoch_seconds(doc.get("endOfSupportDate")))
 
 
@@ -246,22 +287,24 @@ class Application:
 
     @classmethod
     def from_json(cls, doc: dict) -> Application:
+        doc = _object(doc, "an application")
         if not isinstance(doc.get("domain"), str) or not doc["domain"]:
-            raise ValueError("an application has no domain")
+            raise MalformedAnswer("an application has no domain")
         workers = doc.get("workers") if isinstance(doc.get("workers"), dict) else {}
         kind = workers.get("type") if isinstance(workers.get("type"), dict) else {}
         runtime = doc.get("muleVersion") if isinstance(doc.get("muleVersion"), dict) else {}
         props = doc.get("properties") if isinstance(doc.get("properties"), dict) else {}
         amount = workers.get("amount")
         return cls(
-            domain=doc["domain"], status=str(doc.get("status") or "UNDEPLOYED"),
-            update_status=doc.get("deploymentUpdateStatus") or None,
-            failure_reason=doc.get("deploymentFailureReason") or None,
+            domain=doc["domain"], status=_optional_text(doc, "status") or "UNDEPLOYED",
+            update_status=_optional_text(doc, "deploymentUpdateStatus"),
+            failure_reason=_optional_text(doc, "deploymentFailureReason"),
             last_update=_epoch_seconds(doc.get("lastUpdateTime")),
-            full_domain=doc.get("fullDomain"), region=doc.get("region"),
+            full_domain=_optional_text(doc, "fullDomain"), region=_optional_text(doc, "region"),
             workers=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
-            worker_type=kind.get("name"), mule_version=runtime.get("version"),
-            file_name=doc.get("fileName"),
+            worker_type=_optional_text(kind, "name"),
+            mule_version=_optional_text(runtime, "version"),
+            file_name=_optional_text(doc, "fileName"),
             properties=tuple(sorted((str(k), str(v)) for k, v in props.items())),
         )
 

@@ -7,12 +7,22 @@ probe adds ``status``, a refused refresh adds ``error``); probes never raise for
 
 from __future__ import annotations
 
+from functools import partial
+from typing import TYPE_CHECKING
+
 from ..anypoint.errors import DelegationEnded, MissingScope, OAuthError, PlatformError
 from ..anypoint.models import TokenSet
-from ..services import Services
-from ..web.problem import Problem
+
+if TYPE_CHECKING:
+    from ..services import Services
 
 HINTS = {"access": "access_token", "refresh": "refresh_token"}
+CHOICES = ("access", "refresh", "both")
+
+
+class CannotRevoke(ValueError):
+    """Nothing was sent: the choice is not one of :data:`CHOICES`, or the provider offers no
+    revocation endpoint. ``str(error)`` says which in plain words."""
 
 
 def _row(token: str, check: str, works: bool, detail: str, **extra) -> dict:
@@ -43,14 +53,14 @@ def api_probe(svc: Services, tokens: TokenSet) -> dict:
     """One API call with the access token: /accounts/api/me on Anypoint, userinfo elsewhere."""
     if svc.provider.is_anypoint:
         check = "API call GET /accounts/api/me"
-        call = lambda: svc.client.api("GET", "/accounts/api/me", tokens.access_token,  # noqa: E731
-                                      label="probe")
+        call = partial(svc.client.api, "GET", "/accounts/api/me", tokens.access_token,
+                       label="probe")
     else:
         endpoint = svc.provider.metadata().userinfo_endpoint
         if not endpoint:
             return _row("access", "API call", False, "the provider has no userinfo endpoint")
         check = "GET userinfo"
-        call = lambda: svc.client.userinfo(endpoint, tokens.access_token)  # noqa: E731
+        call = partial(svc.client.userinfo, endpoint, tokens.access_token)
     try:
         call()
         return _row("access", check, True, "200 OK", status=200)
@@ -76,15 +86,13 @@ def refresh_probe(svc: Services, grant_id: str) -> dict:
 def revoke(svc: Services, tokens: TokenSet, which: str) -> list[str]:
     """RFC 7009 revocation of ``access``, ``refresh`` or ``both`` (refresh first).
 
-    Raises Problem(400) for a bad choice or a provider without revocation; PlatformError family.
+    Raises CannotRevoke for a bad choice or a provider without revocation; PlatformError family.
     """
-    if which not in ("access", "refresh", "both"):
-        raise Problem(400, "Choose what to revoke",
-                      "Pick the access token, the refresh token, or both.", "invalid_request")
+    if which not in CHOICES:
+        raise CannotRevoke("Pick the access token, the refresh token, or both.")
     endpoint = svc.provider.metadata().revocation_endpoint
     if not endpoint:
-        raise Problem(400, "Revocation is not offered",
-                      "This provider does not advertise a revocation endpoint.", "unsupported")
+        raise CannotRevoke("This provider does not advertise a revocation endpoint.")
     kinds = ["refresh", "access"] if which == "both" else [which]
     done = []
     for kind in kinds:

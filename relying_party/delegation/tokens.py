@@ -15,6 +15,7 @@ from ..anypoint.errors import DelegationEnded
 from ..anypoint.models import TokenSet
 from .store import Store
 
+NO_TOKENS = "the app holds no tokens for this delegation"
 KEEP_SECONDS = 12 * 3600  # the default absolute session lifetime (SESSION_MAX_HOURS)
 
 
@@ -58,7 +59,7 @@ class TokenStore:
         """
         seen = self.load(grant_id)
         if seen is None:
-            raise DelegationEnded("there is no delegation for this session")
+            raise DelegationEnded(NO_TOKENS)
         if not force and not self.due(seen):
             return seen
         with self.store.lock(self.key(grant_id)):

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import jsonify, redirect, render_template, request, session, url_for
 
 from ..anypoint.cloudhub import CloudHub
-from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.errors import MissingScope, NotFound, PlatformError, PlatformUnavailable
 from ..web.problem import Problem
 from .page import when_iso
 from .support import Delegation, delegation, jar_from_upload, operation_refusal
@@ -22,16 +22,18 @@ from .views import bp
 UNAVAILABLE = "Anypoint could not be reached, so nothing was changed. Try again in a minute."
 
 
+def _no_such_application(env_id: str, name: str) -> Problem:
+    return Problem(404, "No such application", f"There is no application called {name} in "
+                   "this environment (it may have been deleted).", "not_found",
+                   (url_for("deploy.index", environment=env_id), "Back to Deploy"))
+
+
 def _application(cloudhub: CloudHub, env_id: str, name: str):
     """The application, or Problem(404) when the environment has none of that name."""
     try:
         return cloudhub.application(name)
-    except PlatformError as error:
-        if error.status != 404:
-            raise
-        raise Problem(404, "No such application", f"There is no application called {name} in "
-                      "this environment (it may have been deleted).", "not_found",
-                      (url_for("deploy.index", environment=env_id), "Back to Deploy")) from None
+    except NotFound:
+        raise _no_such_application(env_id, name) from None
 
 
 def _environment_name(user: Delegation, env_id: str) -> str | None:
@@ -87,9 +89,9 @@ def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], No
                      refusal=operation_refusal(user.tokens, operation, error, here))
     except PlatformUnavailable:
         return _page(user, env_id, name, 503, action_error=UNAVAILABLE)
+    except NotFound:
+        raise _no_such_application(env_id, name) from None
     except PlatformError as error:
-        if error.status == 404:
-            _application(user.cloudhub(env_id), env_id, name)  # raises the 404 page
         if error.status is None or not 400 <= error.status < 500:
             raise
         field = "redeploy_error" if operation == "manage" and request.files else "action_error"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from flask import current_app, request, session, url_for
+from flask import request, session, url_for
 from werkzeug.utils import secure_filename
 
 from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
@@ -15,11 +15,9 @@ from ..anypoint.errors import MissingScope
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
 from ..services import services
-from ..web.guards import current_tokens, signed_in
-from ..web.problem import Problem
+from ..web.guards import require_delegation
 
 MEGABYTE = 1024 * 1024
-DEFAULT_MAX_UPLOAD_BYTES = 200 * MEGABYTE + 256 * 1024  # CloudHub's JAR limit, plus the fields
 _QUOTED_SCOPE = re.compile(r"'([a-z_]+:[a-z_]+)'")
 
 
@@ -46,15 +44,12 @@ class Delegation:
 
 
 def delegation() -> Delegation:
-    """The signed-in delegation; Problem(401) when nobody is signed in.
+    """The signed-in delegation (see ``web.guards.require_delegation`` for its refusals).
 
     The organization id comes from /accounts/api/me once per sign-in (the session is cleared at
     every sign-in, so it never outlives the user it belongs to).
     """
-    if not signed_in():
-        raise Problem(401, "Please sign in", "Sign in with Anypoint to deploy applications.",
-                      "login_required", (url_for("dashboard.index"), "Sign in"))
-    tokens = current_tokens()
+    tokens = require_delegation("with Anypoint to deploy applications")
     if not session.get("deploy_org_id"):
         session["deploy_org_id"] = services().client.me(tokens.access_token).organization.id
     return Delegation(tokens, session["deploy_org_id"])
@@ -65,7 +60,7 @@ def is_anypoint() -> bool:
 
 
 def max_upload_bytes() -> int:
-    return current_app.config.get("DEPLOY_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
+    return services().settings.max_upload_bytes
 
 
 def covers(granted, scope: str) -> bool:

@@ -2,7 +2,7 @@
 deploy form), ``deploy.create``, ``deploy.applications_json``, ``deploy.availability``; the pages
 of one application are in ``deploy.application``, on the same blueprint.
 
-Uploads are capped (``DEPLOY_MAX_UPLOAD_BYTES``, a 413 page) before anything reads the request,
+Uploads are capped (``DEPLOY_MAX_UPLOAD_MB``, a 413 page) before anything reads the request,
 spooled to disk by Werkzeug and streamed to CloudHub. Every failure re-renders the form with the
 user's input and the message next to its field; a missing scope or right shows a panel.
 """
@@ -18,7 +18,6 @@ from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from .form import validate
 from .page import error_field, page_context, when_iso
 from .support import (
-    DEFAULT_MAX_UPLOAD_BYTES,
     MEGABYTE,
     delegation,
     is_anypoint,
@@ -30,11 +29,6 @@ from .support import (
 bp = Blueprint("deploy", __name__, url_prefix="/deploy")
 FIELDS = ("environment", "name", "runtime", "worker_size", "workers", "region", "properties")
 UNAVAILABLE = "Anypoint could not be reached, so nothing was deployed. Try again in a minute."
-
-
-@bp.record_once
-def _defaults(state) -> None:
-    state.app.config.setdefault("DEPLOY_MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
 @bp.url_value_preprocessor

@@ -19,6 +19,7 @@ from ..anypoint.errors import DelegationEnded, PlatformError, PlatformUnavailabl
 from ..anypoint.models import TokenSet
 from ..anypoint.trace import fingerprint
 from ..delegation import probes
+from ..delegation.tokens import NO_TOKENS
 from ..services import Services
 from ..web.trace import trace_key
 from .history import fact, observation, push
@@ -96,7 +97,7 @@ def observe(svc: Services, grant_id: str, after: str = "") -> dict:
     """
     tokens = svc.tokens.load(grant_id)
     if tokens is None:
-        raise DelegationEnded("there is no delegation for this session")
+        raise DelegationEnded(NO_TOKENS)
     facts = [
         fact("held_access", "access token probed", fingerprint(tokens.access_token), None),
         fact("held_refresh", "refresh token probed",

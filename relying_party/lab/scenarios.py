@@ -6,22 +6,14 @@ where it documents something; the history, not the card, says what really happen
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from ..settings import Settings
-
-
-def provider_page(template: str, client_id: str) -> str:
-    """A provider page URL from settings, with ``{client_id}`` filled in."""
-    return template.replace("{client_id}", quote(client_id, safe=""))
 
 
 def scenarios(settings: Settings, has_refresh_token: bool) -> list[dict]:
     """The cards in order. ``action`` is ``revoke`` (a POST with ``token``) or ``link`` (the
     provider's page, then a probe recorded with ``after`` = the card's key)."""
-    profile = provider_page(settings.profile_url, settings.client_id)
-    admin = provider_page(settings.admin_url, settings.client_id)
-    password = provider_page(settings.password_url, settings.client_id)
+    profile, admin, password = (settings.provider_page(page)
+                                for page in ("profile", "admin", "password"))
     return [
         {"key": "revoked_access", "title": "Revoke the access token from this app",
          "action": "revoke", "token": "access", "button": "Revoke access token",

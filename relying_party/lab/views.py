@@ -12,12 +12,12 @@ import time
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
-from ..anypoint.errors import DelegationEnded, PlatformError
+from ..anypoint.errors import PlatformError
 from ..anypoint.trace import fingerprint
 from ..delegation import probes
 from ..services import services
 from ..web.errors import wants_json
-from ..web.guards import current_tokens, end_delegation, signed_in
+from ..web.guards import end_delegation, require_delegation, signed_in
 from ..web.problem import Problem
 from . import probe as lab_probe
 from .history import AFTER, after_label
@@ -26,19 +26,8 @@ from .scenarios import scenarios
 bp = Blueprint("lab", __name__)
 
 REVOKED = {"access": "revoked_access", "refresh": "revoked_refresh", "both": "revoked_both"}
+PURPOSE = "to try the revocation lab"
 
-
-def _require_delegation() -> None:
-    """Problem(401) unless signed in: 'delegation_ended' after an end, else 'login_required'."""
-    if signed_in():
-        return
-    if session.get("ended"):
-        raise Problem(401, "Your access has ended",
-                      f"There is nothing left to probe: {session['ended']}. Sign in again to "
-                      "start a new delegation.", "delegation_ended",
-                      (url_for("dashboard.index"), "Sign in again"))
-    raise Problem(401, "Please sign in", "Sign in to try the revocation lab.", "login_required",
-                  (url_for("dashboard.index"), "Sign in"))
 
 
 @bp.get("/access/lab")
@@ -52,11 +41,7 @@ def show():
     svc = services()
     history = lab_probe.load_history(svc)
     ended = None if signed_in() else session.get("ended")
-    if not signed_in() and not ended:
-        _require_delegation()
-    tokens = current_tokens(refresh=False) if signed_in() else None
-    if signed_in() and tokens is None:
-        raise DelegationEnded("the app holds no tokens for this delegation")
+    tokens = None if ended else require_delegation(PURPOSE, refresh=False)
     try:
         metadata = svc.provider.metadata()
         offers = {"revocation": bool(metadata.revocation_endpoint),
@@ -85,7 +70,7 @@ def _record(after: str):
 @bp.post("/access/lab/probe")
 def probe():
     """Probe now; ``after`` (optional) names what the user just did, from a fixed list."""
-    _require_delegation()
+    require_delegation(PURPOSE, refresh=False)
     after = request.form.get("after", "")
     if after not in AFTER or after in ("detected", *REVOKED.values()):
         raise Problem(400, "Unknown scenario", "Probe again from the lab's page.",
@@ -96,12 +81,9 @@ def probe():
 @bp.post("/access/lab/revoke")
 def revoke():
     """Revoke ``token`` = access | refresh | both (RFC 7009, as /access/revoke), then probe."""
-    _require_delegation()
+    tokens = require_delegation(PURPOSE, refresh=False)
     svc = services()
     which = request.form.get("token", "")
-    tokens = current_tokens(refresh=False)
-    if tokens is None:
-        raise DelegationEnded("the app holds no tokens for this delegation")
     probes.revoke(svc, tokens, which)
     return _record(REVOKED[which])
 

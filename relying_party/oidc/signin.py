@@ -1,25 +1,34 @@
 """Completing a sign-in: every check of the callback, in order, before anything is kept.
 
 :func:`complete` takes the callback's query parameters and the pending flow (already removed from
-the session, so a state is one-time) and returns a :class:`SignIn`, or raises :class:`Problem`
+the session, so a state is one-time) and returns a :class:`SignIn`, or raises :class:`SignInFailed`
 (4xx, nothing stored) or a platform exception (502/503).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..anypoint.errors import DelegationEnded, OAuthError, PlatformError, PlatformUnavailable
 from ..anypoint.models import TokenSet
-from ..services import Services
-from ..web.problem import Problem
+
+if TYPE_CHECKING:
+    from ..services import Services
 from .idtoken import IdTokenReport, claims_of, validate_id_token
 
-START_AGAIN = "Start again"
+
+class SignInFailed(Exception):
+    """The callback failed a check: ``message`` says why in the user's words, ``code`` is the
+    machine-readable reason, ``status`` the HTTP status (400, or 403 when the user declined)."""
+
+    def __init__(self, message: str, code: str, status: int = 400):
+        super().__init__(message)
+        self.message, self.code, self.status = message, code, status
 
 
-def failed(message: str, code: str, status: int = 400) -> Problem:
-    return Problem(status, "Sign-in did not complete", message, code)
+def failed(message: str, code: str, status: int = 400) -> SignInFailed:
+    return SignInFailed(message, code, status)
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,7 @@ def complete(params: dict, flow: dict, services: Services) -> SignIn:
         tokens.id_token, jwks=provider.jwks(), refetch_jwks=provider.refetch_jwks,
         issuer=settings.oidc_issuer, client_id=settings.client_id, nonce=flow["nonce"],
         algorithms=settings.id_token_algorithms, leeway=settings.clock_leeway_seconds,
-        client_secret=settings.client_secret,
+        client_secret=settings.client_secret.get_secret_value(),
     )
     if not report.ok:
         step = report.first_failure
@@ -116,7 +125,8 @@ def refresher(services: Services):
                 body["id_token"], jwks=provider.jwks(), refetch_jwks=provider.refetch_jwks,
                 issuer=settings.oidc_issuer, client_id=settings.client_id, nonce=None,
                 algorithms=settings.id_token_algorithms, leeway=settings.clock_leeway_seconds,
-                client_secret=settings.client_secret, expected_sub=old_sub)
+                client_secret=settings.client_secret.get_secret_value(),
+                expected_sub=old_sub)
             if not report.ok:
                 raise PlatformError(f"the refreshed ID token failed: {report.first_failure.name}")
         return new

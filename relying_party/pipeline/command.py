@@ -2,7 +2,7 @@
 
 A Flask CLI plugin command (entry point ``flask.commands`` in pyproject.toml), so Flask finds it
 without loading the app: a pipeline needs only the client-credentials connected app's settings
-(see :mod:`.pipeline_settings`), never the web app's. The sequence is :mod:`.pipeline_run`'s.
+(``settings.CiSettings``), never the web app's. The sequence is :mod:`.run`'s.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import click
 
 from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
 from ..anypoint.client import AnypointClient
+from ..settings import SettingsError, load_ci_settings
 from .jar import NotDeployable, check_jar
 from .progress import progress_for
 from .run import ExitCode, Outcome, Plan
 from .run import deploy as run_deploy
-from .settings import SettingsError, load_ci_settings
 
 HTTP_TIMEOUT = (5.0, 120.0)  # (connect, read) seconds; a large upload's answer can take a while
 _KEY = re.compile(r"[^\s=]+")
@@ -108,7 +108,8 @@ def deploy(jar: Path, environment: str, name: str, runtime: str | None, workers:
     except (NotDeployable, SettingsError) as error:
         _finish(Outcome(ExitCode.USAGE, plan, error=str(error)), as_json)
     progress = progress_for()
-    client = AnypointClient(settings.anypoint_url, settings.client_id, settings.client_secret,
+    client = AnypointClient(settings.anypoint_url, settings.client_id,
+                            settings.client_secret.get_secret_value(),
                             HTTP_TIMEOUT, progress.call)
     try:
         outcome = run_deploy(client, plan, progress)

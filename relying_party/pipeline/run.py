@@ -23,6 +23,7 @@ from ..anypoint.cloudhub import CloudHub, Jar, app_info
 from ..anypoint.errors import (
     DelegationEnded,
     MissingScope,
+    NotFound,
     OAuthError,
     PlatformError,
     PlatformUnavailable,
@@ -221,9 +222,8 @@ def _existing(cloudhub: CloudHub, name: str, env: Environment) -> Application:
     """The environment's application called ``name``; Stop(USAGE) when another owns the name."""
     try:
         return cloudhub.application(name)
-    except PlatformError as error:
-        if error.status != 404 or type(error) is not PlatformError:
-            raise
+    except NotFound:
+        pass
     raise Stop(ExitCode.USAGE, f"The name {name} is taken by an application outside "
                f"{env.name} (CloudHub names are unique across all of CloudHub); choose another "
                "--name.")

@@ -15,7 +15,9 @@ from werkzeug.exceptions import HTTPException
 
 from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.trace import fingerprint
+from ..delegation.probes import CannotRevoke
 from ..oidc.provider import IssuerMismatch
+from ..oidc.signin import SignInFailed
 from ..services import services
 from .guards import end_delegation, signed_in
 from .problem import Problem
@@ -77,7 +79,8 @@ def ended_page(result: dict | None = None):
     if wants_json():
         return jsonify(error="delegation_ended", error_description=(
             f"Your access was revoked or has expired: {reason}. Sign in again.")), 401
-    return render_template("access/ended.html", reason=reason, result=result), 401
+    return render_template("access/ended.html", reason=reason, result=result,
+                           profile_url=services().settings.provider_page("profile")), 401
 
 
 def init_app(app: Flask) -> None:
@@ -86,6 +89,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Problem)
     def problem(error: Problem):
         return render_problem(error)
+
+    @app.errorhandler(SignInFailed)
+    def sign_in_failed(error: SignInFailed):
+        return render_problem(Problem(error.status, "Sign-in did not complete", error.message,
+                                      error.code))
+
+    @app.errorhandler(CannotRevoke)
+    def cannot_revoke(error: CannotRevoke):
+        return render_problem(Problem(400, "Nothing was revoked", str(error), "invalid_request"))
 
     @app.errorhandler(DelegationEnded)
     def delegation_ended(error: DelegationEnded):

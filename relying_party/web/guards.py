@@ -1,16 +1,41 @@
 """Who is signed in, and the one guard every view that acts for the user goes through.
 
 A delegation is the signed-in user's ``grant_id`` (the key of its token set in the store) and
-``user`` in the session. :func:`delegation_tokens` is the guard: the token set, refreshed when
+``user`` in the session. :func:`require_delegation` is the guard: the token set, refreshed when
 due, or a 401 that says why there is none.
 """
 
 from __future__ import annotations
 
-from flask import session
+from flask import session, url_for
 
+from ..anypoint.errors import DelegationEnded
 from ..anypoint.models import TokenSet
+from ..delegation.tokens import NO_TOKENS
 from ..services import services
+from .problem import Problem
+
+
+def require_delegation(purpose: str, refresh: bool = True) -> TokenSet:
+    """The guard of every view that acts for the signed-in user: the delegation's token set,
+    refreshed first when due (unless ``refresh`` is false).
+
+    Raises Problem(401) when nobody is signed in — ``delegation_ended`` after the delegation
+    ended, else ``login_required`` with "Sign in {purpose}." — and DelegationEnded (the "access
+    ended" page) when the session's token set is gone or its refresh is refused.
+    """
+    if not signed_in():
+        if session.get("ended"):
+            raise Problem(401, "Your access has ended",
+                          f"This app can no longer act for you: {session['ended']}. "
+                          "Sign in again to give it access.", "delegation_ended",
+                          (url_for("dashboard.index"), "Sign in again"))
+        raise Problem(401, "Please sign in", f"Sign in {purpose}.", "login_required",
+                      (url_for("dashboard.index"), "Sign in"))
+    tokens = current_tokens(refresh)
+    if tokens is None:
+        raise DelegationEnded(NO_TOKENS)
+    return tokens
 
 
 def signed_in() -> bool:
@@ -33,8 +58,6 @@ def current_tokens(refresh: bool = True) -> TokenSet | None:
 
 def end_delegation(reason: str) -> None:
     """Forget the tokens and the signed-in user, remember why (shown by /session.json)."""
-    from ..services import services
-
     grant_id = session.get("grant_id")
     if grant_id:
         services().tokens.delete(grant_id)

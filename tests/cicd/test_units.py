@@ -13,22 +13,24 @@ from relying_party.cicd.config import flask_command, maven_command, pom_plugin, 
 from relying_party.pipeline.jar import NotDeployable, check_jar
 from relying_party.pipeline.progress import progress_for
 from relying_party.pipeline.run import ExitCode, Outcome, Plan, Stop, _wait
-from relying_party.pipeline.settings import load_ci_settings
-from relying_party.settings import SettingsError
+from relying_party.settings import SettingsError, load_ci_settings
 from tests.cloudhub.jars import write_zip
 
 CI = {"ANYPOINT_CI_CLIENT_ID": "ci-id", "ANYPOINT_CI_CLIENT_SECRET": "ci-secret"}
 
 
-def test_settings_environment_beats_dotenv(tmp_path):
+def test_settings_environment_beats_dotenv(tmp_path, monkeypatch):
     dotenv = tmp_path / ".env"
     dotenv.write_text("ANYPOINT_CI_CLIENT_ID=from-file\nANYPOINT_CI_CLIENT_SECRET=file-secret\n"
                       "ANYPOINT_URL=http://localhost:8081/\n")
-    settings = load_ci_settings(str(dotenv), {"ANYPOINT_CI_CLIENT_ID": "from-env"})
-    assert (settings.client_id, settings.client_secret) == ("from-env", "file-secret")
+    monkeypatch.setenv("ANYPOINT_CI_CLIENT_ID", "from-env")
+    settings = load_ci_settings(env_file=str(dotenv))
+    assert (settings.client_id, settings.client_secret.get_secret_value()) == (
+        "from-env", "file-secret")
     assert settings.anypoint_url == "http://localhost:8081"
     assert "file-secret" not in repr(settings)
-    assert load_ci_settings(None, CI).anypoint_url == "https://anypoint.mulesoft.com"
+    monkeypatch.delenv("ANYPOINT_CI_CLIENT_ID")
+    assert load_ci_settings(CI, env_file=None).anypoint_url == "https://anypoint.mulesoft.com"
 
 
 @pytest.mark.parametrize(("environ", "named"), [
@@ -37,7 +39,7 @@ def test_settings_environment_beats_dotenv(tmp_path):
 ])
 def test_settings_errors_name_the_variable(environ, named):
     with pytest.raises(SettingsError, match=named):
-        load_ci_settings(None, environ)
+        load_ci_settings(environ, env_file=None)
 
 
 def test_check_jar_wants_a_mule_descriptor(tmp_path, sample_jar):

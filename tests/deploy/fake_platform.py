@@ -120,14 +120,16 @@ class _Input:
         return chunk
 
 
-def platform_app(tmp_path, scopes=ALL_SCOPES, **config):
-    """The app pointed at a fake Anypoint (so it is "Anypoint"), and the fake."""
+def platform_app(tmp_path, scopes=ALL_SCOPES, **settings):
+    """The app pointed at a fake Anypoint (so it is "Anypoint"), and the fake; ``settings``
+    adds or replaces the app's settings by their names."""
     app = create_app({
         "ANYPOINT_URL": "http://anypoint.test", "ANYPOINT_CLIENT_ID": "client",
         "ANYPOINT_CLIENT_SECRET": "client-secret-0123456789",
         "SECRET_KEY": "test-secret-key-0123456789", "INSTANCE_PATH": str(tmp_path / "instance"),
+        **settings,
     }, env_file=None)
-    app.config.update(TESTING=True, **config)
+    app.config.update(TESTING=True)
     fake = FakePlatform()
     app.extensions["connected_app_lab"].client.http = fake
     app.extensions["connected_app_lab"].tokens.save("grant-1", TokenSet(

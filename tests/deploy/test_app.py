@@ -161,7 +161,7 @@ def test_scope_not_granted_shows_the_ask_panel_and_sends_nothing(tmp_path):
 
 
 def test_upload_over_the_limit_is_a_clear_413(tmp_path):
-    app, fake = platform_app(tmp_path, DEPLOY_MAX_UPLOAD_BYTES=64 * 1024)
+    app, fake = platform_app(tmp_path, DEPLOY_MAX_UPLOAD_MB=1 / 16)
     client = signed_in_client(app)
     answer = post_form(client, form())
     assert answer.status_code == 413

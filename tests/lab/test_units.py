@@ -14,8 +14,8 @@ from relying_party.lab.history import (
     push,
 )
 from relying_party.lab.probe import ended_reason
-from relying_party.lab.scenarios import provider_page, scenarios
-from relying_party.settings import SettingsError, load_settings
+from relying_party.lab.scenarios import scenarios
+from relying_party.settings import SettingsError, load_settings, provider_page
 
 
 def probe(api="200", refresh="new tokens", access="fp:aaaa1111", grant="fp:grant001", **kw):
