@@ -95,6 +95,8 @@ class Settings(_Source):
     session_backend: Literal["filesystem", "redis"] = Field("filesystem", alias="SESSION_BACKEND")
     redis_url: Annotated[str, AfterValidator(_redis_url)] = Field("redis://127.0.0.1:6379/0",
                                                                   alias="REDIS_URL")
+    redis_prefix: str = Field("cal:", alias="REDIS_PREFIX", pattern=r"^[\w.:-]{1,40}$")
+    store_lock_wait_seconds: float = Field(15, alias="STORE_LOCK_WAIT_SECONDS", gt=0, le=60)
     client_auth_method: Literal["auto", "client_secret_basic", "client_secret_post"] = Field(
         "auto", alias="CLIENT_AUTH_METHOD")
     http_connect_timeout: float = Field(3.05, alias="HTTP_CONNECT_TIMEOUT", ge=0.01, le=60)

@@ -3,8 +3,10 @@ JAR with its builder."""
 
 import os
 import pathlib
+import uuid
 
 import pytest
+import redis
 
 from tests.cloudhub.jars import load_builder
 from tests.support.tools import CHROMIUM, CHROMIUM_ARGS, missing, redis_reachable
@@ -48,9 +50,21 @@ def page(chromium):
 
 @pytest.fixture(scope="session")
 def redis_url() -> str:
+    """The machine's Redis, shared with other programs: tests keep to their own key prefix."""
     if not redis_reachable():
         missing("Redis", "nothing answers PING at 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/15"
+    return "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix(redis_url) -> str:
+    """A key prefix of this test's own; its keys (and only they) are deleted afterwards."""
+    prefix = f"cal-test-{uuid.uuid4().hex[:12]}:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(match=prefix + "*", count=500):
+        client.delete(key)
+    client.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,20 +1,34 @@
-"""A tiny key/value store with a per-key lock, on the same backend as the sessions.
+"""A small key/value store with a per-key lock, on the same backend as the sessions.
 
 Holds what must not sit in the session record itself because several requests update it at once:
-the token set of a delegation and the protocol trace. Values are JSON-able; the lock is
-cross-process (``flock`` on a file for the filesystem backend, a Redis lock for Redis).
+the token set of a delegation, sign-in flows, the protocol trace and the lab's history. It is a
+store, not a cache: a value stays until its own timeout or until it is deleted, however many
+others there are. Values are JSON-able. The lock is cross-process (``flock`` for the filesystem
+backend, a Redis lock for Redis); a lock that cannot be had within ``lock_wait`` seconds raises
+:class:`StoreBusy`, which the web layer answers with a 503 page.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import hashlib
 import json
 import os
+import tempfile
+import time
 from collections.abc import Callable, Iterator
 
-from cachelib.file import FileSystemCache
+from redis.exceptions import LockError
+
+LOCK_WAIT_SECONDS = 15.0
+LOCK_SECONDS = 60  # a Redis lock whose holder died is released after this long
+PURGE_EVERY = 500  # writes between two sweeps of expired files
+
+
+class StoreBusy(Exception):
+    """The key's lock could not be had in time: another request is still working on it."""
 
 
 class Store:
@@ -40,41 +54,113 @@ class Store:
             return value
 
 
-class FileStore(Store):
-    """cachelib's FileSystemCache plus ``flock`` files: safe across threads and processes."""
+def _name(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
 
-    def __init__(self, directory: str):
-        self.cache = FileSystemCache(os.path.join(directory, "data"), threshold=5000)
+
+class FileStore(Store):
+    """One file per key (``{"expires": …, "value": …}``), written atomically, under
+    ``directory/data``; ``flock`` lock files under ``directory/locks``, removed after use.
+    Expired files are removed when read and, every :data:`PURGE_EVERY` writes, in one sweep."""
+
+    def __init__(self, directory: str, lock_wait: float = LOCK_WAIT_SECONDS,
+                 clock: Callable[[], float] = time.time):
+        self.data_dir = os.path.join(directory, "data")
         self.lock_dir = os.path.join(directory, "locks")
+        os.makedirs(self.data_dir, exist_ok=True)
         os.makedirs(self.lock_dir, exist_ok=True)
+        self.lock_wait = lock_wait
+        self.clock = clock
+        self._writes = 0
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.data_dir, _name(key) + ".json")
+
+    def _read(self, path: str):
+        try:
+            with open(path, encoding="utf-8") as handle:
+                record = json.load(handle)
+        except (FileNotFoundError, ValueError):  # absent, or cut short by a crash
+            return None
+        if record.get("expires", 0) <= self.clock():
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+            return None
+        return record.get("value")
 
     def get(self, key):
-        raw = self.cache.get(key)
-        return json.loads(raw) if raw is not None else None
+        return self._read(self._path(key))
 
     def set(self, key, value, timeout):
-        self.cache.set(key, json.dumps(value), timeout=timeout)
+        record = json.dumps({"expires": self.clock() + max(timeout, 1), "value": value})
+        handle, temporary = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as target:
+                target.write(record)
+            os.replace(temporary, self._path(key))  # readers see the old value or the new one
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(temporary)
+            raise
+        self._writes += 1
+        if self._writes % PURGE_EVERY == 0:
+            self.purge()
 
     def delete(self, key):
-        self.cache.delete(key)
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(self._path(key))
+
+    def purge(self) -> int:
+        """Remove every expired entry (and write leftovers older than an hour); the count."""
+        removed = 0
+        for entry in os.scandir(self.data_dir):
+            if entry.name.endswith(".json"):
+                removed += self._read(entry.path) is None
+            elif entry.name.endswith(".tmp") and entry.stat().st_mtime < self.clock() - 3600:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(entry.path)
+        return removed
 
     @contextlib.contextmanager
     def lock(self, key) -> Iterator[None]:
-        name = hashlib.sha256(key.encode()).hexdigest()[:32] + ".lock"
-        with open(os.path.join(self.lock_dir, name), "a+") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        path = os.path.join(self.lock_dir, _name(key)[:32] + ".lock")
+        deadline = time.monotonic() + self.lock_wait
+        while True:
+            handle = open(path, "a+")  # closed below, after the unlink
             try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                handle.close()
+                if error.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(f"the lock of {key.split(':', 1)[0]} is held") from None
+                time.sleep(0.01)
+                continue
+            if _same_file(handle, path):
+                break
+            handle.close()  # its holder removed the file after we opened it: take the new one
+        try:
+            yield
+        finally:
+            os.remove(path)  # before unlocking, so a waiter on this file starts again
+            handle.close()
+
+
+def _same_file(handle, path: str) -> bool:
+    try:
+        return os.fstat(handle.fileno()).st_ino == os.stat(path).st_ino
+    except FileNotFoundError:
+        return False
 
 
 class RedisStore(Store):
-    """Plain Redis keys with JSON values and ``redis.lock.Lock`` per key."""
+    """Plain Redis keys with JSON values under ``prefix``, and ``redis.lock.Lock`` per key."""
 
-    def __init__(self, client, prefix: str = "cal:"):
+    def __init__(self, client, prefix: str = "cal:", lock_wait: float = LOCK_WAIT_SECONDS):
         self.client = client
         self.prefix = prefix
+        self.lock_wait = lock_wait
 
     def get(self, key):
         raw = self.client.get(self.prefix + key)
@@ -86,5 +172,14 @@ class RedisStore(Store):
     def delete(self, key):
         self.client.delete(self.prefix + key)
 
-    def lock(self, key):
-        return self.client.lock(self.prefix + "lock:" + key, timeout=60, blocking_timeout=30)
+    @contextlib.contextmanager
+    def lock(self, key) -> Iterator[None]:
+        lock = self.client.lock(self.prefix + "lock:" + key, timeout=LOCK_SECONDS,
+                                blocking_timeout=self.lock_wait)
+        if not lock.acquire():
+            raise StoreBusy(f"the lock of {key.split(':', 1)[0]} is held")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(LockError):  # expired while held: nothing left to free
+                lock.release()

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.trace import fingerprint
 from ..delegation.probes import CannotRevoke
+from ..delegation.store import StoreBusy
 from ..oidc.provider import IssuerMismatch
 from ..oidc.signin import SignInFailed
 from ..services import services
@@ -94,6 +95,14 @@ def init_app(app: Flask) -> None:
     def sign_in_failed(error: SignInFailed):
         return render_problem(Problem(error.status, "Sign-in did not complete", error.message,
                                       error.code))
+
+    @app.errorhandler(StoreBusy)
+    def store_busy(_error: StoreBusy):
+        return render_problem(Problem(
+            503, "This app is busy with your session",
+            "Another request of yours is still updating your session (a token refresh or a "
+            "sign-in, for example), so this one gave up waiting. Nothing was changed. Try "
+            "again in a moment.", "temporarily_unavailable"))
 
     @app.errorhandler(CannotRevoke)
     def cannot_revoke(error: CannotRevoke):

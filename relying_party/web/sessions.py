@@ -34,20 +34,20 @@ def init_app(app: Flask, settings: Settings) -> Store:
         SESSION_PERMANENT=True,
         SESSION_REFRESH_EACH_REQUEST=True,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
-        SESSION_KEY_PREFIX="cal_session:",
+        SESSION_KEY_PREFIX=settings.redis_prefix + "session:",
         SESSION_ID_LENGTH=32,
     )
     if settings.session_backend == "redis":
-
         client = redis.Redis.from_url(settings.redis_url)
         app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
-        store: Store = RedisStore(client)
+        store: Store = RedisStore(client, settings.redis_prefix, settings.store_lock_wait_seconds)
     else:
         base = os.path.join(app.instance_path, "sessions")
         os.makedirs(base, exist_ok=True)
         app.config.update(SESSION_TYPE="cachelib",
                           SESSION_CACHELIB=FileSystemCache(base, threshold=2000))
-        store = FileStore(os.path.join(app.instance_path, "store"))
+        store = FileStore(os.path.join(app.instance_path, "store"),
+                          settings.store_lock_wait_seconds)
     Session(app)
 
     @app.before_request

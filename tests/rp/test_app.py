@@ -188,12 +188,11 @@ def test_not_anypoint_provider_is_said_politely(lab):
 
 
 @pytest.mark.redis
-def test_redis_session_backend(lab, redis_url):
-    redis.Redis.from_url(redis_url).flushdb()
-    rp = lab(SESSION_BACKEND="redis", REDIS_URL=redis_url)
+def test_redis_session_backend(lab, redis_url, redis_prefix):
+    rp = lab(SESSION_BACKEND="redis", REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)
     assert rp.sign_in().status_code == 200
     assert rp.session()["authenticated"] is True
-    keys = [k.decode() for k in redis.Redis.from_url(redis_url).keys("*")]
-    assert any(k.startswith("cal_session:") for k in keys)
-    assert any(k.startswith("cal:tokens:") for k in keys)
+    keys = [k.decode() for k in redis.Redis.from_url(redis_url).scan_iter(redis_prefix + "*")]
+    assert any(k.startswith(redis_prefix + "session:") for k in keys)
+    assert any(k.startswith(redis_prefix + "tokens:") for k in keys)
     assert post(rp, "/access/refresh").json()["tokens"]["refresh_count"] == 1
