@@ -8,6 +8,7 @@ they never show in a ``repr`` or a log line.
 
 from __future__ import annotations
 
+import os
 from typing import Annotated, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -109,7 +110,8 @@ class Settings(_Source):
     id_token_algorithms: Words = Field(SIGNING_ALGORITHMS, alias="ID_TOKEN_ALGORITHMS")
     clock_leeway_seconds: int = Field(60, alias="CLOCK_LEEWAY_SECONDS", ge=0)
     refresh_margin_seconds: int = Field(60, alias="REFRESH_MARGIN_SECONDS", ge=0)
-    instance_path: str | None = Field(None, alias="INSTANCE_PATH")
+    instance_path: Annotated[str, AfterValidator(os.path.abspath)] | None = Field(
+        None, alias="INSTANCE_PATH")
     profile_url: PageUrl | None = Field(None, alias="ANYPOINT_PROFILE_URL")
     password_url: PageUrl | None = Field(None, alias="ANYPOINT_PASSWORD_URL")
     admin_url: PageUrl | None = Field(None, alias="ANYPOINT_ADMIN_URL")
