@@ -51,7 +51,8 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     store = sessions.init_app(app, settings)
     client = AnypointClient(settings.anypoint_url, settings.client_id,
                             settings.client_secret.get_secret_value(),
-                            (settings.http_connect_timeout, settings.http_timeout), record)
+                            (settings.http_connect_timeout, settings.http_timeout), record,
+                            upload_timeout=settings.upload_answer_timeout)
     provider = Provider(settings, client)
     tokens = TokenStore(store, None, settings.refresh_margin_seconds,
                         keep_seconds=settings.session_max_hours * 3600)

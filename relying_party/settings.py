@@ -102,7 +102,7 @@ class Settings(_Source):
         "auto", alias="CLIENT_AUTH_METHOD")
     http_connect_timeout: float = Field(3.05, alias="HTTP_CONNECT_TIMEOUT", ge=0.01, le=60)
     http_timeout: float = Field(10, alias="HTTP_TIMEOUT", ge=0.01, le=60)
-    upload_answer_timeout: float = Field(120, alias="UPLOAD_ANSWER_TIMEOUT", ge=0.01, le=600)
+    upload_answer_timeout: float = Field(15, alias="UPLOAD_ANSWER_TIMEOUT", ge=0.01, le=600)
     deploy_max_upload_mb: float = Field(200, alias="DEPLOY_MAX_UPLOAD_MB", gt=0, le=2048)
     session_idle_minutes: int = Field(60, alias="SESSION_IDLE_MINUTES", ge=1)
     session_max_hours: int = Field(12, alias="SESSION_MAX_HOURS", ge=1)

@@ -26,6 +26,7 @@ from typing import TypeVar
 from urllib.parse import quote
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from .errors import (
     DelegationEnded,
@@ -59,6 +60,14 @@ def data_list(body) -> list:
     return data
 
 
+def _maybe_sent(error: requests.RequestException) -> bool:
+    """False when the request surely never reached the platform (no connection was made)."""
+    if isinstance(error, requests.ConnectTimeout):
+        return False
+    reason = getattr(error.args[0], "reason", None) if error.args else None
+    return not isinstance(reason, NewConnectionError)
+
+
 def _body(response: requests.Response):
     try:
         return response.json()
@@ -70,11 +79,14 @@ class AnypointClient:
     """HTTP to the provider (endpoints from discovery) and the platform (paths under base_url)."""
 
     def __init__(self, base_url: str, client_id: str, client_secret: str,
-                 timeout: tuple[float, float], recorder: Callable[[Exchange], None]):
+                 timeout: tuple[float, float], recorder: Callable[[Exchange], None],
+                 upload_timeout: float | None = None):
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self._client_secret = client_secret
         self.timeout = timeout
+        #: How long to wait for the answer once an upload is sent (the platform inspects it).
+        self.upload_timeout = upload_timeout or timeout[1]
         self.recorder = recorder
         self.http = requests.Session()
         self.http.headers["User-Agent"] = USER_AGENT
@@ -82,11 +94,14 @@ class AnypointClient:
 
     # -- the single choke point -------------------------------------------------------------
     def exchange(self, label: str, method: str, url: str, *, bearer: str | None = None,
-                 form: dict | None = None, basic: bool = False, **kwargs) -> requests.Response:
-        """Send one request, record it (redacted) and return the response.
+                 form: dict | None = None, basic: bool = False, upload: bool = False,
+                 **kwargs) -> requests.Response:
+        """Send one request, record it (redacted) and return the response. An ``upload``
+        waits ``upload_timeout`` for its answer instead of the read timeout.
 
-        Raises :class:`PlatformUnavailable` when the server cannot be reached or times out.
-        Status codes are left to the caller.
+        Raises :class:`PlatformUnavailable` when the server cannot be reached or times out; its
+        ``sent`` says whether the request may have reached the platform. Status codes are left
+        to the caller.
         """
         headers = dict(kwargs.pop("headers", None) or {})
         body = kwargs.pop("data", None)  # a platform API body, e.g. a streamed multipart upload
@@ -99,18 +114,19 @@ class AnypointClient:
             secrets += (headers["Authorization"].split()[1],)
         secrets += tuple(v for v in (form or {}).values() if isinstance(v, str) and len(v) > 16)
         shown = self._shown(headers, form, body if body is not None else kwargs.get("json"))
+        timeout = (self.timeout[0], self.upload_timeout) if upload else self.timeout
         started = time.monotonic()
         try:
             response = self.http.request(method, url, headers=headers,
                                          data=form if form is not None else body,
-                                         timeout=self.timeout, allow_redirects=False, **kwargs)
+                                         timeout=timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as error:
             took = int((time.monotonic() - started) * 1000)
             kind = "timed out" if isinstance(error, requests.Timeout) else "could not be reached"
             self.recorder(Exchange.build(label, method, url, None, took, request=shown,
                                          error=f"{type(error).__name__}: {kind}",
                                          secrets=secrets))
-            raise PlatformUnavailable(f"{url} {kind}", url=url) from None
+            raise PlatformUnavailable(f"{url} {kind}", url=url, sent=_maybe_sent(error)) from None
         took = int((time.monotonic() - started) * 1000)
         answer = _body(response)
         if isinstance(answer, dict):

@@ -101,7 +101,7 @@ class CloudHub:
         if auto_start is not None:
             fields.append(("autoStart", "true" if auto_start else "false"))
         body = MultipartBody(fields, [FilePart("file", jar.filename, jar.stream, JAR_TYPE)])
-        answer = self._call(method, path, label, data=body,
+        answer = self._call(method, path, label, data=body, upload=True,
                             headers={"Content-Type": body.content_type})
         return parsed(path, Application.from_json, answer)
 

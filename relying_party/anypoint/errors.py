@@ -25,11 +25,16 @@ class PlatformError(Exception):
 
 
 class PlatformUnavailable(PlatformError):
-    """Unreachable, timed out (503) or answered with a server error or garbage (502)."""
+    """Unreachable, timed out (503) or answered with a server error or garbage (502).
 
-    def __init__(self, message, status=None, url=None, http_status: int = 503):
+    ``sent`` is false only when the request surely never reached the platform (no connection);
+    after a timeout it may have arrived and been acted on."""
+
+    def __init__(self, message, status=None, url=None, http_status: int = 503,
+                 sent: bool = True):
         super().__init__(message, status, url)
         self.http_status = http_status
+        self.sent = sent
 
 
 class DelegationEnded(PlatformError):

@@ -16,10 +16,8 @@ from ..anypoint.cloudhub import CloudHub
 from ..anypoint.errors import MissingScope, NotFound, PlatformError, PlatformUnavailable
 from ..web.problem import Problem
 from .page import when_iso
-from .support import Delegation, delegation, jar_from_upload, operation_refusal
+from .support import Delegation, delegation, jar_from_upload, operation_refusal, unavailable
 from .views import bp
-
-UNAVAILABLE = "Anypoint could not be reached, so nothing was changed. Try again in a minute."
 
 
 def _no_such_application(env_id: str, name: str) -> Problem:
@@ -87,8 +85,9 @@ def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], No
     except MissingScope as error:
         return _page(user, env_id, name, 403,
                      refusal=operation_refusal(user.tokens, operation, error, here))
-    except PlatformUnavailable:
-        return _page(user, env_id, name, 503, action_error=UNAVAILABLE)
+    except PlatformUnavailable as error:
+        message, status = unavailable(error, "changed")
+        return _page(user, env_id, name, status, action_error=message)
     except NotFound:
         raise _no_such_application(env_id, name) from None
     except PlatformError as error:

@@ -11,7 +11,7 @@ from flask import request, session, url_for
 from werkzeug.utils import secure_filename
 
 from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
-from ..anypoint.errors import MissingScope
+from ..anypoint.errors import MissingScope, PlatformUnavailable
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
 from ..services import services
@@ -111,3 +111,14 @@ def jar_from_upload(upload) -> Jar | None:
     if empty:
         return None
     return Jar(secure_filename(upload.filename) or "application.jar", stream)
+
+
+def unavailable(error: PlatformUnavailable, what: str) -> tuple[str, int]:
+    """The words and status for an action that met no answer: 503 "nothing was ``what``" when
+    the request never reached Anypoint, 504 "cannot tell" when it may have (a timeout after
+    sending, e.g. once a large upload was sent)."""
+    if not error.sent:
+        return (f"Anypoint could not be reached, so nothing was {what}. Try again in a "
+                "minute."), 503
+    return ("Anypoint did not answer in time, so this app cannot tell whether it went through. "
+            "Check the application's status below before you try again."), 504

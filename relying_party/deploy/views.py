@@ -24,6 +24,7 @@ from .support import (
     jar_from_upload,
     max_upload_bytes,
     operation_refusal,
+    unavailable,
 )
 
 bp = Blueprint("deploy", __name__, url_prefix="/deploy")
@@ -85,8 +86,9 @@ def create():
         page["deploy_refusal"] = operation_refusal(
             user.tokens, "deploy", error, url_for("deploy.index", environment=deploy.environment))
         return render_template("deploy/index.html", **page), 403
-    except PlatformUnavailable:
-        return _form_again(page, {"form": UNAVAILABLE}, 503)
+    except PlatformUnavailable as error:
+        message, status = unavailable(error, "deployed")
+        return _form_again(page, {"form": message}, status)
     except PlatformError as error:
         if error.status is None or not 400 <= error.status < 500:
             raise

@@ -27,8 +27,8 @@ class DeployLab(LabOnSandbox):
     """The sandbox (``fast_cloudhub``, then ``sandbox_config``) and the relying party, each on
     its own thread and port."""
 
-    def __init__(self, tmp_path, **sandbox_config):
-        super().__init__(tmp_path, **fast_cloudhub(tmp_path, **sandbox_config))
+    def __init__(self, tmp_path, rp_settings: dict | None = None, **sandbox_config):
+        super().__init__(tmp_path, rp_settings, **fast_cloudhub(tmp_path, **sandbox_config))
         self.browsers: list[requests.Session] = []
 
     def signed_in(self, role: str = "developer", scope: str | None = DEPLOY_SCOPES):

@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.filepost import encode_multipart_formdata
 
 from relying_party.anypoint.multipart import CHUNK_BYTES
@@ -122,13 +123,29 @@ def test_platform_refusals_are_shown_next_to_their_field(platform, status, messa
     kept(page, name="hello-app", workers="2", properties="greeting=hi there\nhttp.port=8081")
 
 
+def refused() -> requests.ConnectionError:
+    """What requests raises when nothing listens: no connection, so nothing was sent."""
+    reason = NewConnectionError(None, "[Errno 111] Connection refused")
+    return requests.ConnectionError(MaxRetryError(None, "/cloudhub/api/v2/applications", reason))
+
+
 def test_unreachable_platform_keeps_the_input(platform):
     _app, fake, client = platform
-    fake.answers[("POST", "/cloudhub/api/v2/applications")] = requests.ConnectionError("down")
+    fake.answers[("POST", "/cloudhub/api/v2/applications")] = refused()
     answer = post_form(client, form())
     assert answer.status_code == 503
     page = answer.get_data(as_text=True)
-    assert 'id="form-error"' in page and "could not be reached" in page
+    assert 'id="form-error"' in page and "could not be reached, so nothing was deployed" in page
+    kept(page, name="hello-app", workers="2")
+
+
+def test_a_timeout_after_the_upload_was_sent_does_not_claim_nothing_happened(platform):
+    _app, fake, client = platform
+    fake.answers[("POST", "/cloudhub/api/v2/applications")] = requests.ReadTimeout("slow")
+    answer = post_form(client, form())
+    assert answer.status_code == 504
+    page = html.unescape(answer.get_data(as_text=True))
+    assert "cannot tell whether it went through" in page and "nothing was" not in page
     kept(page, name="hello-app", workers="2")
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 import time
 import zipfile
 
 from tests.cloudhub.jars import load_builder
+from tests.deploy.conftest import DeployLab
 
 JAR_TYPE = "application/java-archive"
 
@@ -200,3 +202,52 @@ def test_developer_may_not_deploy_to_production(deploy_lab, sample_jar):
                          sample_jar)
     assert answer.status_code == 403
     assert 'data-kind="right"' in answer.text and "Production" in answer.text
+
+
+class SlowAnswers:
+    """WSGI middleware: reads a POST to ``path`` in full, then waits ``seconds`` before the
+    sandbox answers it, as CloudHub does while it inspects a large upload."""
+
+    def __init__(self, app, path: str, seconds: float):
+        self.app, self.path, self.seconds = app, path, seconds
+
+    def __call__(self, environ, start_response):
+        if environ["REQUEST_METHOD"] == "POST" and environ["PATH_INFO"] == self.path:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            time.sleep(self.seconds)
+            environ["wsgi.input"] = io.BytesIO(body)
+        return self.app(environ, start_response)
+
+
+def test_an_upload_waits_for_its_answer_longer_than_other_calls(tmp_path, sample_jar):
+    lab = DeployLab(tmp_path, rp_settings={"HTTP_TIMEOUT": "0.5", "UPLOAD_ANSWER_TIMEOUT": "10"})
+    try:
+        sandbox_app = lab.sandbox.app
+        sandbox_app.wsgi_app = SlowAnswers(sandbox_app.wsgi_app, "/cloudhub/api/v2/applications",
+                                           1.5)
+        browser = lab.signed_in("developer")
+        env = lab.sandbox.environment_id("Sandbox")
+        answer = post_deploy(lab, browser, deploy_fields(lab, browser, env, "slow-answer"),
+                             sample_jar)
+        assert answer.status_code == 303, answer.text[:500]
+    finally:
+        lab.stop()
+
+
+def test_no_answer_after_the_upload_is_not_called_nothing_deployed(tmp_path, sample_jar):
+    lab = DeployLab(tmp_path, rp_settings={"UPLOAD_ANSWER_TIMEOUT": "0.5"})
+    try:
+        sandbox_app = lab.sandbox.app
+        sandbox_app.wsgi_app = SlowAnswers(sandbox_app.wsgi_app, "/cloudhub/api/v2/applications",
+                                           2.5)
+        browser = lab.signed_in("developer")
+        env = lab.sandbox.environment_id("Sandbox")
+        answer = post_deploy(lab, browser, deploy_fields(lab, browser, env, "no-answer"),
+                             sample_jar)
+        text = html.unescape(answer.text)
+        assert answer.status_code == 504
+        assert "cannot tell whether it went through" in text
+        assert "nothing was deployed" not in text
+    finally:
+        lab.stop()
