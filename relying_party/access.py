@@ -6,10 +6,9 @@ otherwise it keeps the result for one view and answers 303 to ``/access``.
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
+from . import clock
 from .anypoint.errors import PlatformError
 from .anypoint.scopes import describe
 from .anypoint.trace import fingerprint
@@ -68,7 +67,7 @@ def show():
     reveal = session.pop("reveal", False)
     return render_template("access/index.html", rows=rows, tokens=summary(tokens),
                            report=session.get("id_report") or {}, result=result, more=more,
-                           granted=granted, now=time.time(),
+                           granted=granted, now=clock.now(),
                            raw_access_token=tokens.access_token if reveal else None)
 
 

@@ -5,11 +5,11 @@
 from __future__ import annotations
 
 import secrets
-import time
 from urllib.parse import urlencode
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 
+from . import clock
 from .anypoint.errors import PlatformError
 from .anypoint.trace import Exchange
 from .delegation.probes import revoke
@@ -92,7 +92,7 @@ def callback():
     params = request.args.to_dict()
     record(Exchange.build("callback", "GET", request.url, None, None, request=params))
     flow = take_flow(params.get("state") or "")
-    if flow is None or time.time() - flow["created"] > FLOW_SECONDS:
+    if flow is None or clock.now() - flow["created"] > FLOW_SECONDS:
         raise Problem(400, "Sign-in did not complete",
                       "This sign-in answer does not belong to a sign-in started in this browser, "
                       "or it was already used or is too old. You are still signed out.",
@@ -107,7 +107,7 @@ def callback():
     claims = result.report.claims
     info = result.userinfo
     session.update(
-        grant_id=grant_id, started=time.time(), requested=flow["scopes"],
+        grant_id=grant_id, started=clock.now(), requested=flow["scopes"],
         user={"sub": claims["sub"],
               "name": info.get("name") or claims.get("name") or info.get("preferred_username")
               or claims.get("preferred_username") or claims["sub"],

@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from tests.cloudhub.jars import load_builder
+from tests.support.clock import clock  # noqa: F401 - the sandbox's clock, for every test
 from tests.support.tools import CHROMIUM, CHROMIUM_ARGS, missing, redis_reachable
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

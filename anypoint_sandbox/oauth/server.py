@@ -112,8 +112,8 @@ class TokenIntrospection(IntrospectionEndpoint):
             "active": True, "scope": row.scope, "client_id": row.client_id,
             "username": row.user.username if row.user else None,
             "sub": row.user_id or row.client_id,
-            "exp": row.refresh_token_expires_at if is_refresh else row.expires_at,
-            "iat": row.issued_at, "token_type": "refresh_token" if is_refresh else "bearer",
+            "exp": row.refresh_token_expires_at if is_refresh else int(row.expires_at),
+            "iat": int(row.issued_at), "token_type": "refresh_token" if is_refresh else "bearer",
             "iss": current_app.config["SANDBOX_ISSUER"], "aud": row.client_id,
         }
 

@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..clock import seconds
 from ..storage import AuthorizationCode, Token, new_id, now
 
 REFRESH_TOKEN_LIFETIME = 90 * 24 * 3600  # Anypoint: refresh tokens live 90 days
@@ -41,7 +42,7 @@ def save_token(session: Session, token: dict, request) -> Token:
     """Store a token issued for an Authlib request; it joins the grant of the code or refresh
     token it came from (or starts a new grant)."""
     parent = request.authorization_code or request.refresh_token
-    stamp = now()
+    stamp = seconds()
     row = Token(
         grant_id=parent.grant_id if parent else new_id(),
         grant_type=request.payload.grant_type,
@@ -53,7 +54,7 @@ def save_token(session: Session, token: dict, request) -> Token:
     )
     if token.get("refresh_token"):
         row.refresh_token = token["refresh_token"]
-        row.refresh_token_expires_at = stamp + REFRESH_TOKEN_LIFETIME
+        row.refresh_token_expires_at = int(stamp) + REFRESH_TOKEN_LIFETIME
     session.add(row)
     session.commit()
     return row
@@ -117,7 +118,7 @@ class TokenReference:
     def is_expired(self) -> bool:
         if self.kind == "refresh_token":
             return now() >= (self.row.refresh_token_expires_at or 0)
-        return now() >= self.row.expires_at
+        return seconds() >= self.row.expires_at
 
     def is_revoked(self) -> bool:
         if self.kind == "refresh_token":

@@ -5,6 +5,7 @@ from authlib.oidc.core import AuthorizationCodeMixin
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import seconds
 from .accounts import User
 from .apps import ConnectedApp
 from .base import APPS_ID, Base, new_id, now
@@ -57,7 +58,8 @@ class Token(Base):
     user_id: Mapped[str | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     access_token: Mapped[str] = mapped_column(String(100), unique=True)
     scope: Mapped[str] = mapped_column(Text, default="")
-    issued_at: Mapped[int] = mapped_column(default=now)
+    # With its fraction, so a token lives exactly expires_in seconds (not up to 1 s less).
+    issued_at: Mapped[float] = mapped_column(default=seconds)
     expires_in: Mapped[int] = mapped_column()
     auth_time: Mapped[int | None] = mapped_column()
     access_token_revoked_at: Mapped[int | None] = mapped_column()
@@ -79,11 +81,11 @@ class Token(Base):
         return self.scope
 
     @property
-    def expires_at(self) -> int:
+    def expires_at(self) -> float:
         return self.issued_at + self.expires_in
 
-    def is_access_token_active(self, at: int | None = None) -> bool:
-        return self.access_token_revoked_at is None and (at or now()) < self.expires_at
+    def is_access_token_active(self, at: float | None = None) -> bool:
+        return self.access_token_revoked_at is None and (at or seconds()) < self.expires_at
 
     def is_refresh_token_active(self, at: int | None = None) -> bool:
         return (

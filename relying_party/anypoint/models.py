@@ -8,8 +8,9 @@ into a PlatformError, the 502 page).
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field, replace
+
+from .. import clock
 
 
 class MalformedAnswer(ValueError):
@@ -120,7 +121,7 @@ class TokenSet:
         access = body.get("access_token")
         if not isinstance(access, str) or not access:
             raise MalformedAnswer("the token response has no access_token")
-        now = time.time()
+        now = clock.now()
         lifetime = _seconds(body.get("expires_in"))
         expires_at = now + lifetime if lifetime is not None else None
         if isinstance(body.get("scope"), str) and body["scope"].strip():
@@ -151,7 +152,7 @@ class TokenSet:
         """Seconds left (negative once expired); ``None`` when the provider gave no lifetime."""
         if self.expires_at is None:
             return None
-        return self.expires_at - (now or time.time())
+        return self.expires_at - (now or clock.now())
 
     def to_dict(self) -> dict:
         return asdict(self)

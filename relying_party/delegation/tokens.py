@@ -8,7 +8,6 @@ rotated refresh token replaces the old one in the same write.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from ..anypoint.errors import DelegationEnded
@@ -88,6 +87,3 @@ class TokenStore:
             else:
                 self.save(grant_id, updated)
 
-
-def now() -> float:
-    return time.time()

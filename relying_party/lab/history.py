@@ -13,7 +13,7 @@ fact's ``value`` with the previous (older) observation's.
 
 from __future__ import annotations
 
-import time
+from .. import clock
 
 HISTORY_LIMIT = 25
 HELD = "held_"  # facts naming the tokens probed (fingerprints), not an answer
@@ -42,7 +42,7 @@ def observation(facts: list[dict], *, after: str = "", grant: str = "", ended: b
     """A new observation; raises ``ValueError`` for an ``after`` not in :data:`AFTER`."""
     if after not in AFTER:
         raise ValueError(f"unknown preceding action {after!r}")
-    return {"at": time.time() if at is None else at, "after": after or None, "grant": grant,
+    return {"at": clock.now() if at is None else at, "after": after or None, "grant": grant,
             "ended": ended, "facts": list(facts), "changes": []}
 
 

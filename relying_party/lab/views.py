@@ -8,10 +8,9 @@ forgotten, ``session["ended"]`` set); the history stays visible until sign-out.
 
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
+from .. import clock
 from ..anypoint.errors import PlatformError
 from ..anypoint.trace import fingerprint
 from ..delegation import probes
@@ -50,7 +49,7 @@ def show():
         offers = None
     return render_template(
         "lab/index.html", history=history, ended=ended, tokens=tokens, offers=offers,
-        fingerprint=fingerprint, after_label=after_label, now=time.time(),
+        fingerprint=fingerprint, after_label=after_label, now=clock.now(),
         cards=scenarios(svc.settings, bool(tokens and tokens.refresh_token)),
         anypoint=svc.provider.is_anypoint)
 

@@ -8,12 +8,13 @@ name what was expected, never values taken from the rejected token.
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from joserfc import jwk, jws
 from joserfc.errors import JoseError
+
+from .. import clock
 
 KEY_TYPES = {"RS": "RSA", "PS": "RSA", "ES": "EC", "HS": "oct"}
 
@@ -66,7 +67,7 @@ def validate_id_token(
     fresh JWKS, or ``None`` when the rate limit forbids another fetch. ``nonce=None`` skips the
     nonce step (refresh responses); ``expected_sub`` adds the "same user" step after a refresh.
     """
-    now = time.time() if now is None else now
+    now = clock.now() if now is None else now
     steps: list[Step] = []
     try:
         obj = jws.extract_compact(token.encode())

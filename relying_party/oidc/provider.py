@@ -14,6 +14,7 @@ import threading
 import time
 from urllib.parse import urlencode
 
+from .. import clock
 from ..anypoint.client import AnypointClient
 from ..anypoint.models import ProviderMetadata
 from ..settings import ANYPOINT_DISCOVERY_PATH, Settings
@@ -101,7 +102,7 @@ def new_flow(scopes: tuple[str, ...], next_path: str) -> dict:
         "verifier": secrets.token_urlsafe(64),
         "scopes": list(scopes),
         "next": next_path,
-        "created": time.time(),
+        "created": clock.now(),
     }
 
 

@@ -7,12 +7,12 @@ status code, the words and the "what now" button. Never a stack trace, never an 
 from __future__ import annotations
 
 import logging
-import time
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
+from .. import clock
 from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.trace import fingerprint
 from ..delegation.probes import CannotRevoke
@@ -61,7 +61,7 @@ def refreshed_after_401(error: DelegationEnded) -> DelegationEnded | None:
     held = tokens.load(session["grant_id"])
     retried = session.get("retried_401") or {}
     if held is None or (retried.get("token") == fingerprint(held.access_token)
-                        and time.time() - retried.get("at", 0) < 30):
+                        and clock.now() - retried.get("at", 0) < 30):
         return error
     try:
         renewed = tokens.fresh(session["grant_id"], force=True)
@@ -69,7 +69,7 @@ def refreshed_after_401(error: DelegationEnded) -> DelegationEnded | None:
         return DelegationEnded(f"{observed(error)}; then {observed(refusal)}")
     except PlatformError:
         return error
-    session["retried_401"] = {"token": fingerprint(renewed.access_token), "at": time.time()}
+    session["retried_401"] = {"token": fingerprint(renewed.access_token), "at": clock.now()}
     return None
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import time
 from datetime import timedelta
 
 import redis
@@ -17,6 +16,7 @@ from cachelib.file import FileSystemCache
 from flask import Flask, session
 from flask_session import Session
 
+from .. import clock
 from ..delegation.store import FileStore, RedisStore, Store
 from ..settings import Settings
 from .guards import end_delegation
@@ -53,7 +53,7 @@ def init_app(app: Flask, settings: Settings) -> Store:
     @app.before_request
     def enforce_absolute_lifetime():
         started = session.get("started")
-        if started and time.time() - started > settings.session_max_hours * 3600:
+        if started and clock.now() - started > settings.session_max_hours * 3600:
             end_delegation("your session reached its maximum length; sign in again")
 
     return store

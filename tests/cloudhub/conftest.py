@@ -9,10 +9,9 @@ import pytest
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from anypoint_sandbox import create_app
-from anypoint_sandbox.seed import seed_demo
 from tests.sandbox.conftest import TOKEN, SignIn, bearer
-from tests.support.clock import Clock, clock  # noqa: F401 - fixture
+from tests.support.clock import Clock  # noqa: F401 - for the tests' annotations
+from tests.support.sandbox import sandbox_app, seeded_database
 
 DEPLOY_SECONDS = 4
 RUNTIME_MANAGER = ("read:applications create:applications manage:application_settings "
@@ -23,14 +22,20 @@ APPLICATIONS = "/cloudhub/api/v2/applications"
 @pytest.fixture
 def settings(tmp_path) -> dict:
     """The sandbox's test config; a test may change it before asking for ``app``."""
-    return {"SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.db'}", "TESTING": True,
-            "SANDBOX_UPLOAD_DIR": str(tmp_path / "uploads"),
+    return {"TESTING": True, "SANDBOX_UPLOAD_DIR": str(tmp_path / "uploads"),
             "SANDBOX_DEPLOY_SECONDS": DEPLOY_SECONDS}
 
 
 @pytest.fixture
-def app(settings):
-    app = create_app(settings)
+def database(tmp_path) -> tuple:
+    """This test's copy of the seeded database: (path, what the seed returned)."""
+    path = tmp_path / "sandbox.db"
+    return path, seeded_database(path)
+
+
+@pytest.fixture
+def app(settings, database):
+    app = sandbox_app(database[0], **settings)
     yield app
     app.extensions["sandbox_storage"].dispose()
 
@@ -46,9 +51,8 @@ def stored_files(folder) -> list[str]:
 
 
 @pytest.fixture
-def seed(app):
-    with app.app_context():
-        return seed_demo()
+def seed(app, database):
+    return database[1]
 
 
 @pytest.fixture

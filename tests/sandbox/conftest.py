@@ -11,10 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
-from anypoint_sandbox import create_app
-from anypoint_sandbox.seed import seed_demo
 from tests.support.live import serve
-from tests.support.sandbox import run_sandbox
+from tests.support.sandbox import run_sandbox, sandbox_app, seeded_database
 
 CALLBACK = "http://localhost:5000/auth/callback"
 AUTHORIZE = "/accounts/api/v2/oauth2/authorize"
@@ -23,9 +21,15 @@ ISSUER = "http://localhost:8081/accounts/api/v2/oauth2"
 
 
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({"SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'sandbox.db'}",
-                      "TESTING": True})
+def database(tmp_path) -> tuple:
+    """This test's copy of the seeded database: (path, what the seed returned)."""
+    path = tmp_path / "sandbox.db"
+    return path, seeded_database(path)
+
+
+@pytest.fixture
+def app(database):
+    app = sandbox_app(database[0], TESTING=True)
     yield app
     app.extensions["sandbox_storage"].dispose()
 
@@ -46,9 +50,8 @@ def sandbox(tmp_path):
 
 
 @pytest.fixture
-def seed(app):
-    with app.app_context():
-        return seed_demo()
+def seed(app, database):
+    return database[1]
 
 
 @pytest.fixture

@@ -1,10 +1,6 @@
 """Platform APIs: /accounts/api/me, /profile and environments, with Anypoint's error shape."""
 
-import time
 
-from anypoint_sandbox import create_app
-from anypoint_sandbox.seed import seed_demo
-from tests.sandbox.conftest import SignIn
 
 from .conftest import TOKEN, bearer
 
@@ -86,22 +82,15 @@ def test_ci_deployer_me_returns_client_and_sees_every_environment(client, deploy
     assert sorted(env["name"] for env in envs["data"]) == ["Design", "Production", "Sandbox"]
 
 
-def test_expired_access_token_is_401(tmp_path):
-    app = create_app({"SANDBOX_DATABASE_URL": f"sqlite:///{tmp_path / 'ttl.db'}",
-                      "SANDBOX_ACCESS_TOKEN_TTL": 1})
-    try:
-        with app.app_context():
-            seed = seed_demo()
-        client = app.test_client()
-        lab = seed["apps"][0]
-        token = SignIn(client, seed, lab).tokens(scope="openid profile")
-        assert token["expires_in"] == 1
-        time.sleep(1.1)
-        response = client.get(ME, headers=bearer(token["access_token"]))
-        assert response.status_code == 401
-        assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-    finally:
-        app.extensions["sandbox_storage"].dispose()
+def test_an_access_token_works_until_its_last_second_and_then_is_401(client, sign_in, clock):
+    token = sign_in.tokens(scope="openid profile")
+    assert token["expires_in"] == 3600
+    clock.advance(3599.9)
+    assert client.get(ME, headers=bearer(token["access_token"])).status_code == 200
+    clock.advance(0.1)
+    response = client.get(ME, headers=bearer(token["access_token"]))
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
 
 
 def test_unknown_platform_path_is_a_message_404(client):

@@ -2,7 +2,6 @@
 through the sign-in and consent forms, then every token endpoint and the account API."""
 
 import re
-import time
 
 import pytest
 import requests
@@ -137,18 +136,21 @@ def test_ci_deployer_client_credentials_over_http(sandbox):
     assert me["client"]["client_id"] == deployer["client_id"]
 
 
-def test_tiny_ttl_expires_over_http(tmp_path):
-    sandbox = run_sandbox(tmp_path / "ttl.db", SANDBOX_ACCESS_TOKEN_TTL=1)
+def test_a_short_ttl_expires_over_http(tmp_path, clock):
+    sandbox = run_sandbox(tmp_path / "ttl.db", SANDBOX_ACCESS_TOKEN_TTL=2)
     try:
         deployer = sandbox.app_named("CI Deployer")
         token = requests.post(f"{sandbox.issuer}/token", timeout=TIMEOUT,
                               data={"grant_type": "client_credentials",
                                     "client_id": deployer["client_id"],
                                     "client_secret": deployer["client_secret"]}).json()
-        assert token["expires_in"] == 1
-        time.sleep(1.2)
-        response = requests.get(f"{sandbox.url}/accounts/api/me", timeout=TIMEOUT,
-                                headers={"Authorization": f"Bearer {token['access_token']}"})
+        assert token["expires_in"] == 2
+        me = f"{sandbox.url}/accounts/api/me"
+        bearer = {"Authorization": f"Bearer {token['access_token']}"}
+        clock.advance(1.9)
+        assert requests.get(me, timeout=TIMEOUT, headers=bearer).status_code == 200
+        clock.advance(0.1)
+        response = requests.get(me, timeout=TIMEOUT, headers=bearer)
         assert response.status_code == 401
     finally:
         sandbox.stop()

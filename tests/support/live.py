@@ -40,6 +40,7 @@ def serve(build: Callable[[str], object]) -> LiveServer:
     server = make_server("127.0.0.1", 0, late, threaded=True)
     url = f"http://127.0.0.1:{server.server_port}"
     late.target = build(url)
-    thread = threading.Thread(target=server.serve_forever, name=f"live {url}", daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              name=f"live {url}", daemon=True)
     thread.start()
     return LiveServer(url=url, app=late.target, server=server, thread=thread)

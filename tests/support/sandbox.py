@@ -8,17 +8,70 @@
 
 ``LabOnSandbox`` serves the relying party too, configured as the sandbox's "Connected App Lab";
 ``fast_cloudhub(tmp_path)`` is the sandbox config of the deploy tests.
+
+Seeding costs a signing key and three password hashes, so each test process seeds once, into a
+template database (:func:`seeded_template`), and every test starts from a copy of it
+(:func:`seeded_database`): the same demo data, in a database of the test's own.
 """
 
+import atexit
+import copy
+import functools
+import json
 import pathlib
+import shutil
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 
 from flask import Flask
 
 from anypoint_sandbox import create_app
-from anypoint_sandbox.seed import seed_demo
+from anypoint_sandbox.oauth.keys import current_signing_key
+from anypoint_sandbox.seed import APP_CALLBACK, seed_demo
+from anypoint_sandbox.storage import session
 from relying_party import create_app as create_relying_party
 from tests.support.live import LiveServer, serve
+
+#: A cheap password hash: the suite signs in hundreds of times (scrypt costs ~100 ms a hash).
+FAST = {"SANDBOX_PASSWORD_HASH": "pbkdf2:sha256:1000"}
+
+
+def sandbox_app(db_path, **config) -> Flask:
+    """A sandbox app on the SQLite file ``db_path`` (``config`` adds settings by name)."""
+    return create_app({"SANDBOX_DATABASE_URL": f"sqlite:///{db_path}", **FAST, **config})
+
+
+@functools.cache
+def seeded_template() -> tuple[pathlib.Path, dict]:
+    """This process's seeded database (demo data and a signing key) and what the seed returned."""
+    folder = pathlib.Path(tempfile.mkdtemp(prefix="sandbox-template-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    app = sandbox_app(folder / "template.db")
+    with app.app_context():
+        seed = seed_demo()
+        current_signing_key(session())
+    app.extensions["sandbox_storage"].dispose()  # closes the WAL: the file holds everything
+    return folder / "template.db", seed
+
+
+def seeded_database(db_path, redirect_uris=()) -> dict:
+    """A copy of the seeded template at ``db_path``, with ``redirect_uris`` also registered for
+    the "Connected App Lab" app; returns the seed (users' passwords, apps' secrets…)."""
+    template, seed = seeded_template()
+    db_path = pathlib.Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(template, db_path)
+    seed = copy.deepcopy(seed)
+    if redirect_uris:
+        uris = list(dict.fromkeys([APP_CALLBACK, *redirect_uris]))
+        with sqlite3.connect(db_path) as db:
+            db.execute("UPDATE connected_apps SET redirect_uris = ? WHERE name = ?",
+                       (json.dumps(uris), "Connected App Lab"))
+        db.close()
+        next(app for app in seed["apps"] if app["name"] == "Connected App Lab")[
+            "redirect_uris"] = uris
+    return seed
 
 
 @dataclass
@@ -53,15 +106,8 @@ class SandboxHandle:
 def run_sandbox(db_path, redirect_uris=(), **config) -> SandboxHandle:
     """Serve a fresh, seeded sandbox on a free port of 127.0.0.1. ``config`` holds extra sandbox
     settings by their names (e.g. ``SANDBOX_ACCESS_TOKEN_TTL=2``)."""
-    db_path = pathlib.Path(db_path)
-
-    def build(base_url: str) -> Flask:
-        return create_app({"SANDBOX_DATABASE_URL": f"sqlite:///{db_path}",
-                           "SANDBOX_BASE_URL": base_url, **config})
-
-    live = serve(build)
-    with live.app.app_context():
-        seed = seed_demo(tuple(redirect_uris))
+    seed = seeded_database(db_path, redirect_uris)
+    live = serve(lambda base_url: sandbox_app(db_path, SANDBOX_BASE_URL=base_url, **config))
     return SandboxHandle(url=live.url, seed=seed, app=live.app, server=live)
 
 
