@@ -130,10 +130,14 @@ class FakeOP:
             return redirect(args["redirect_uri"] + "?" + urlencode(params))
 
         def client_ok() -> bool:
+            """Client authentication, only by the methods discovery advertises."""
+            offered = op.knobs["auth_methods"]
             auth = request.authorization
             if auth and auth.type == "basic":
-                return auth.username == CLIENT_ID and auth.password == CLIENT_SECRET
-            return (request.form.get("client_id") == CLIENT_ID
+                return ("client_secret_basic" in offered and auth.username == CLIENT_ID
+                        and auth.password == CLIENT_SECRET)
+            return ("client_secret_post" in offered
+                    and request.form.get("client_id") == CLIENT_ID
                     and request.form.get("client_secret") == CLIENT_SECRET)
 
         def issue(sub: str, scope: str, nonce: str | None, with_id: bool = True) -> dict:
@@ -194,6 +198,8 @@ class FakeOP:
         @app.post("/op/revoke")
         def revoke():
             op._count("revoke")
+            if not client_ok():
+                return jsonify(error="invalid_client"), 401
             value = request.form.get("token", "")
             op.access.pop(value, None)
             if op.refresh.pop(value, None) is not None:
@@ -203,6 +209,8 @@ class FakeOP:
         @app.post("/op/introspect")
         def introspect():
             op._count("introspect")
+            if not client_ok():
+                return jsonify(error="invalid_client"), 401
             value = request.form.get("token", "")
             return jsonify(active=value in op.access or value in op.refresh)
 
