@@ -28,10 +28,12 @@ RENDER = textwrap.dedent("""
 
 
 def _tracked_copy(target: pathlib.Path) -> pathlib.Path:
-    """The files git tracks, as a fresh clone has them (no .venv, no build leftovers)."""
-    listed = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
+    """The project's files as a fresh clone of them would have them: what git tracks or would
+    track (not what it ignores: no .venv, no build leftovers), as they are in the work tree."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                             "--exclude-standard"], cwd=ROOT, capture_output=True,
                             check=True).stdout.decode().split("\0")
-    for name in filter(None, listed):
+    for name in filter(lambda name: name and (ROOT / name).is_file(), listed):
         destination = target / name
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, destination)

@@ -4,7 +4,6 @@ an environment that holds nothing of the web app's settings."""
 
 from __future__ import annotations
 
-import json
 import os
 import pathlib
 import subprocess
@@ -14,39 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from relying_party.pipeline.command import deploy
-from tests.sandbox.conftest import TOKEN, bearer
-from tests.support.sandbox import fast_cloudhub, run_sandbox
+from tests.support.labs import CiSandbox
 
 FLASK = pathlib.Path(sys.executable).with_name("flask")
 APPLICATIONS = "/cloudhub/api/v2/applications"
-
-
-class CiSandbox:
-    """The sandbox, and what a test asks it as the CI Deployer or the admin."""
-
-    def __init__(self, tmp_path, **config):
-        self.handle = run_sandbox(tmp_path / "sandbox.db", **fast_cloudhub(tmp_path, **config))
-        self.url = self.handle.url
-        self.deployer = self.handle.app_named("CI Deployer")
-        self.http = self.handle.app.test_client()
-
-    def env(self, secret: str | None = None) -> dict[str, str]:
-        """The command's settings for the CI Deployer (``secret`` replaces the real one)."""
-        return {"ANYPOINT_URL": self.url, "ANYPOINT_CI_CLIENT_ID": self.deployer["client_id"],
-                "ANYPOINT_CI_CLIENT_SECRET": secret or self.deployer["client_secret"]}
-
-    def application(self, name: str, environment: str = "Sandbox") -> dict:
-        """The application as the CloudHub API shows it to the CI Deployer."""
-        token = self.http.post(TOKEN, data={
-            "grant_type": "client_credentials", "client_id": self.deployer["client_id"],
-            "client_secret": self.deployer["client_secret"]}).json["access_token"]
-        response = self.http.get(f"{APPLICATIONS}/{name}", headers={
-            **bearer(token), "X-ANYPNT-ENV-ID": self.handle.environment_id(environment)})
-        assert response.status_code == 200, response.json
-        return response.json
-
-    def stop(self) -> None:
-        self.handle.stop()
 
 
 @pytest.fixture
@@ -95,7 +65,3 @@ def flask_cli(tmp_path):
 
     return run
 
-
-def parsed(stdout: str) -> dict:
-    """The one JSON object --json prints (and proof it is exactly one)."""
-    return json.loads(stdout)

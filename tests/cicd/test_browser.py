@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.rp.conftest import sandbox_lab  # noqa: F401 - the RP + sandbox fixture, reused
 from tests.support.browser import sign_in_through_sandbox
 
 pytestmark = pytest.mark.browser

@@ -3,7 +3,7 @@ failure, as a subprocess (no web settings anywhere) and in-process for the rest.
 
 from __future__ import annotations
 
-from tests.cicd.conftest import CiSandbox, parsed
+from tests.support.labs import CiSandbox, parsed
 
 SANDBOX = ["--environment", "Sandbox"]
 

@@ -10,7 +10,7 @@ import pytest
 
 from relying_party import create_app
 from relying_party.web.security import content_security_policy
-from tests.deploy.conftest import DeployLab
+from tests.support.labs import DeployLab
 
 SECRET = "web-app-secret-0123456789abcdef"
 CHOICES = {"environment": "Sandbox", "name": "orders-api", "runtime": "4.6.0", "workers": "2",

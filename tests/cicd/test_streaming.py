@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tracemalloc
 
-from tests.cicd.conftest import parsed
+from tests.support.labs import parsed
 
 
 def _peak_deploying(cli, sandbox, jar, name: str) -> int:

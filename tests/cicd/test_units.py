@@ -14,7 +14,7 @@ from relying_party.pipeline.jar import NotDeployable, check_jar
 from relying_party.pipeline.progress import progress_for
 from relying_party.pipeline.run import ExitCode, Outcome, Plan, Stop, _wait
 from relying_party.settings import SettingsError, load_ci_settings
-from tests.cloudhub.jars import write_zip
+from tests.support.jars import write_zip
 
 CI = {"ANYPOINT_CI_CLIENT_ID": "ci-id", "ANYPOINT_CI_CLIENT_SECRET": "ci-secret"}
 

@@ -5,7 +5,7 @@ import time
 import pytest
 
 from anypoint_sandbox.cloudhub.runtime import MULE_RUNTIMES
-from tests.cloudhub.conftest import DEPLOY_SECONDS, message, stored_files
+from tests.support.cloudhub_client import DEPLOY_SECONDS, message, stored_files
 
 
 def test_deploy_answers_the_application_in_anypoints_shape(developer, sample_jar, clock, uploads):

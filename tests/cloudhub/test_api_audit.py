@@ -7,7 +7,7 @@ from sqlalchemy import literal_column, select
 
 from anypoint_sandbox.access_management.audit import as_json
 from anypoint_sandbox.storage import AuditEntry, session
-from tests.cloudhub.conftest import DEPLOY_SECONDS, Api
+from tests.support.cloudhub_client import DEPLOY_SECONDS, Api
 
 
 def application_entries(app) -> list[dict]:

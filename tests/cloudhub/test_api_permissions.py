@@ -3,7 +3,7 @@ app's context scopes), 401/403 in the ``{"message"}`` shape, naming what is miss
 
 import pytest
 
-from tests.cloudhub.conftest import APPLICATIONS, Api, message, stored_files
+from tests.support.cloudhub_client import APPLICATIONS, Api, message, stored_files
 
 READ_ONLY = "read:applications"
 

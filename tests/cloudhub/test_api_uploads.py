@@ -7,8 +7,8 @@ import json
 import pytest
 
 from anypoint_sandbox.cloudhub import store
-from tests.cloudhub.conftest import APPLICATIONS, app_info, message, stored_files
-from tests.cloudhub.jars import DESCRIPTOR, GOOD_DESCRIPTOR, write_zip
+from tests.support.cloudhub_client import APPLICATIONS, app_info, message, stored_files
+from tests.support.jars import DESCRIPTOR, GOOD_DESCRIPTOR, write_zip
 
 MB = 1024 * 1024
 

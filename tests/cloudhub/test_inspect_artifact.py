@@ -8,7 +8,7 @@ import pytest
 
 from anypoint_sandbox.cloudhub import archive
 from anypoint_sandbox.cloudhub.artifacts import ArtifactRejected, inspect_artifact
-from tests.cloudhub.jars import DESCRIPTOR, GOOD_DESCRIPTOR, patch_central_directory, write_zip
+from tests.support.jars import DESCRIPTOR, GOOD_DESCRIPTOR, patch_central_directory, write_zip
 
 MB = 1024 * 1024
 

@@ -6,7 +6,7 @@ from anypoint_sandbox.cloudhub import lifecycle
 from anypoint_sandbox.cloudhub.artifacts import inspect_artifact
 from anypoint_sandbox.cloudhub.lifecycle import Status, TransitionRefused, observe
 from anypoint_sandbox.cloudhub.runtime import runtime_mismatch
-from tests.cloudhub.jars import load_builder
+from tests.support.jars import load_builder
 
 DEPLOY_SECONDS = 5.0
 REASON = "The application needs Mule runtime 4.9.0 or newer"

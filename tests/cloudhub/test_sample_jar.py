@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from anypoint_sandbox.cloudhub.artifacts import inspect_artifact
-from tests.cloudhub.jars import BUILD_SCRIPT, DESCRIPTOR, ROOT, load_builder
+from tests.support.jars import BUILD_SCRIPT, DESCRIPTOR, ROOT, load_builder
 
 MAVEN = "{http://maven.apache.org/POM/4.0.0}"
 CORE = "{http://www.mulesoft.org/schema/mule/core}"

@@ -13,7 +13,7 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.filepost import encode_multipart_formdata
 
 from relying_party.anypoint.multipart import CHUNK_BYTES
-from tests.deploy.fake_platform import (
+from tests.support.fake_platform import (
     ALL_SCOPES,
     application,
     platform_app,

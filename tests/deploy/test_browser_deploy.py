@@ -12,8 +12,9 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.cloudhub.jars import load_builder
-from tests.deploy.conftest import DEPLOY_SCOPES, DeployLab
+from tests.support.browser import sign_in_with_scopes
+from tests.support.jars import load_builder
+from tests.support.labs import DeployLab
 
 pytestmark = pytest.mark.browser
 UPLOAD_BYTES_PER_SECOND = 1024 * 1024  # DevTools throttling, so the upload takes a few seconds
@@ -35,29 +36,6 @@ def wait_until(condition, seconds: float = 15) -> None:
         time.sleep(0.05)
 
 
-def sign_in(page, lab, role: str = "developer", scope: str = DEPLOY_SCOPES) -> None:
-    """Through the sandbox's sign-in and consent pages (each only when the sandbox asks)."""
-    user = lab.sandbox.user(role)
-    # Every request rewrites the server-side session (last writer wins), so a request still in
-    # flight (a favicon, a name check) could drop the sign-in's state: let them finish first.
-    page.wait_for_load_state("networkidle")
-    page.goto(f"{lab.url}/login?scope={scope.replace(' ', '+')}")
-    password = page.locator("input[name=password]")
-    allow = page.locator("button[name=decision][value=allow]")
-    home = page.locator("#nav-deploy")
-    for _step in range(3):
-        password.or_(allow).or_(home).first.wait_for()
-        if home.count():
-            break
-        if password.count():
-            page.fill("input[name=username]", user["username"])
-            password.fill(user["password"])
-            page.click("button[type=submit]")
-        else:
-            allow.click()
-    page.wait_for_url(lab.url + "/")
-
-
 def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tmp_path):
     lab = slow_lab
     sandbox = lab.sandbox.environment_id("Sandbox")
@@ -66,7 +44,7 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
     def shot(name: str) -> None:
         page.screenshot(path=str(screenshots / f"deploy-{name}.png"), full_page=True)
 
-    sign_in(page, lab)
+    sign_in_with_scopes(page, lab)
     page.click("#nav-deploy")
     page.wait_for_selector("#deploy-form")
     assert page.locator("#environment-select option:checked").inner_text().startswith("Sandbox")
@@ -130,7 +108,7 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
 def test_viewer_sees_the_missing_right_and_scope_panels(deploy_lab, page, screenshots,
                                                         sample_jar):
     lab = deploy_lab
-    sign_in(page, lab, "viewer")
+    sign_in_with_scopes(page, lab, "viewer")
     page.click("#nav-deploy")
     page.fill("#name", "viewer-app")
     page.set_input_files("#file", str(sample_jar))
@@ -143,7 +121,7 @@ def test_viewer_sees_the_missing_right_and_scope_panels(deploy_lab, page, screen
     page.screenshot(path=str(screenshots / "deploy-09-missing-right.png"), full_page=True)
 
     # Signing in again with fewer scopes: deploying now lacks a scope, not a right.
-    sign_in(page, lab, "viewer", "openid profile view:environment read:applications")
+    sign_in_with_scopes(page, lab, "viewer", "openid profile view:environment read:applications")
     page.goto(lab.url + "/deploy")
     page.wait_for_selector("#deploy-refusal[data-kind=scope]")
     assert page.is_visible("#deploy-refusal .ask-more")

@@ -8,8 +8,8 @@ import re
 import time
 import zipfile
 
-from tests.cloudhub.jars import load_builder
-from tests.deploy.conftest import DeployLab
+from tests.support.jars import load_builder
+from tests.support.labs import DeployLab
 
 JAR_TYPE = "application/java-archive"
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import requests
 
-from tests.rp.test_e2e_sandbox import Forms, csrf, sign_in
+from tests.support.pages import Forms
 
 JSON = {"Accept": "application/json"}
 OAUTH = "/accounts/api/v2/oauth2"
@@ -56,7 +56,7 @@ def admin_token(lab) -> str:
 
 def probe(lab, browser, after=""):
     answer = browser.post(lab.url + "/access/lab/probe", headers=JSON, data={
-        "csrf_token": csrf(browser, lab.url + "/access/lab"), "after": after})
+        "csrf_token": lab.csrf(browser, "/access/lab"), "after": after})
     assert answer.status_code == 200, answer.text[:300]
     return answer.json()
 
@@ -68,7 +68,7 @@ def facts(entry) -> dict:
 def test_admin_revokes_the_app_for_everyone(sandbox_lab):
     lab = sandbox_lab
     browser = requests.Session()
-    assert "Hello, Alex Rivera" in sign_in(lab, browser).text
+    assert "Hello, Alex Rivera" in lab.sign_in(browser).text
     before = probe(lab, browser)["probe"]
     assert facts(before)["api"] == "200"
     assert facts(before)["introspect_access"] == "active"
@@ -108,10 +108,10 @@ def test_admin_revokes_the_app_for_everyone(sandbox_lab):
 def test_lab_revoke_refresh_token_on_the_sandbox(sandbox_lab):
     lab = sandbox_lab
     browser = requests.Session()
-    sign_in(lab, browser)
+    lab.sign_in(browser)
     probe(lab, browser)
     answer = browser.post(lab.url + "/access/lab/revoke", headers=JSON, data={
-        "csrf_token": csrf(browser, lab.url + "/access/lab"), "token": "refresh"}).json()
+        "csrf_token": lab.csrf(browser, "/access/lab"), "token": "refresh"}).json()
     entry = answer["probe"]
     assert entry["after"] == "revoked_refresh"
     assert facts(entry)["refresh"] == "invalid_grant"
@@ -125,7 +125,7 @@ def test_lab_revoke_refresh_token_on_the_sandbox(sandbox_lab):
 def test_expired_access_token_is_refused_and_refresh_renews_it(sandbox_lab, clock):
     lab = sandbox_lab
     browser = requests.Session()
-    sign_in(lab, browser)
+    lab.sign_in(browser)
     clock.advance(3600)  # the sandbox's clock: the access token's whole lifetime
     entry = probe(lab, browser, after="expiry")["probe"]
     assert facts(entry)["api"] == "401"
@@ -143,7 +143,7 @@ def test_page_refreshes_once_when_only_the_access_token_was_revoked(sandbox_lab)
     tokens.save = lambda grant_id, token_set: (saved.append(token_set),
                                                original(grant_id, token_set))
     browser = requests.Session()
-    sign_in(lab, browser)
+    lab.sign_in(browser)
     app = lab.sandbox.app_named("Connected App Lab")
     revoked = requests.post(lab.sandbox.url + OAUTH + "/revoke", timeout=20, data={
         "token": saved[-1].access_token, "token_type_hint": "access_token",
@@ -164,7 +164,7 @@ def test_page_refreshes_once_when_only_the_access_token_was_revoked(sandbox_lab)
         "Anypoint answered 401 (access token refused) to /accounts/api/me")
 
     # A new delegation, then everything of the app is revoked: 401, then invalid_grant.
-    assert "Hello, Alex Rivera" in sign_in(lab, browser).text
+    assert "Hello, Alex Rivera" in lab.sign_in(browser).text
     bearer = {"Authorization": f"Bearer {admin_token(lab)}"}
     assert requests.delete(revoke_all, headers=bearer, timeout=20).status_code == 204
     assert browser.get(lab.url + "/").status_code == 401

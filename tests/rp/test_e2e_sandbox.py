@@ -2,57 +2,13 @@
 
 from __future__ import annotations
 
-import re
-from html.parser import HTMLParser
-from urllib.parse import urljoin
-
 import requests
-
-
-class Forms(HTMLParser):
-    """Collects each form's action and its named inputs (hidden values, buttons)."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action") or "", "fields": {}})
-        elif tag == "input" and self.forms and attrs.get("name") and attrs.get("type") in (
-                "hidden", None, "text"):
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
-
-
-def post_form(browser, page, **fields):
-    parser = Forms()
-    parser.feed(page.text)
-    form = parser.forms[0]
-    data = {**form["fields"], **fields}
-    return browser.post(urljoin(page.url, form["action"]), data=data, timeout=20)
-
-
-def sign_in(lab, browser, scope=None) -> requests.Response:
-    """Sign in through the sandbox's own pages: /login → sign-in form → consent → dashboard."""
-    params = {"scope": scope} if scope else {}
-    page = browser.get(lab.url + "/login", params=params, timeout=20)
-    if 'name="password"' in page.text:  # the sandbox remembers its own sign-in
-        page = post_form(browser, page, username=lab.user["username"],
-                         password=lab.user["password"])
-    if 'name="decision"' in page.text:
-        page = post_form(browser, page, decision="allow")
-    return page
-
-
-def csrf(browser, url) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', browser.get(url).text).group(1)
 
 
 def test_sign_in_access_refresh_revoke_sign_out(sandbox_lab):
     lab = sandbox_lab
     browser = requests.Session()
-    dashboard = sign_in(lab, browser)
+    dashboard = lab.sign_in(browser)
     assert dashboard.status_code == 200, dashboard.text[:500]
     assert dashboard.url == lab.url + "/"
     assert "Hello, Alex Rivera" in dashboard.text
@@ -70,7 +26,7 @@ def test_sign_in_access_refresh_revoke_sign_out(sandbox_lab):
         assert f"<code>{scope}</code>" in access.text
     assert "ID token report card" in access.text
 
-    token = csrf(browser, lab.url + "/access")
+    token = lab.csrf(browser, "/access")
     json_headers = {"Accept": "application/json"}
     before = browser.post(lab.url + "/access/refresh", data={"csrf_token": token},
                           headers=json_headers).json()
@@ -104,8 +60,8 @@ def test_sign_in_access_refresh_revoke_sign_out(sandbox_lab):
     assert lab.sandbox.app_named("Connected App Lab")["client_secret"] not in dump
 
     # Sign in again, then sign out.
-    assert "Hello, Alex Rivera" in sign_in(lab, browser).text
-    home = browser.post(lab.url + "/logout", data={"csrf_token": csrf(browser, lab.url + "/")})
+    assert "Hello, Alex Rivera" in lab.sign_in(browser).text
+    home = browser.post(lab.url + "/logout", data={"csrf_token": lab.csrf(browser, "/")})
     assert home.status_code == 200
     assert "You are signed out" in home.text
     assert browser.get(lab.url + "/session.json").json()["authenticated"] is False
@@ -116,8 +72,8 @@ def test_sign_in_access_refresh_revoke_sign_out(sandbox_lab):
 def test_sign_out_and_revoke(sandbox_lab):
     lab = sandbox_lab
     browser = requests.Session()
-    assert sign_in(lab, browser).status_code == 200
-    token = csrf(browser, lab.url + "/access")
+    assert lab.sign_in(browser).status_code == 200
+    token = lab.csrf(browser, "/access")
     page = browser.post(lab.url + "/logout/revoke", data={"csrf_token": token})
     assert "access was revoked" in page.text
     assert browser.get(lab.url + "/session.json").json()["authenticated"] is False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.deploy.fake_platform import ORG, application, platform_app, response, signed_in_client
+from tests.support.fake_platform import ORG, application, platform_app, response, signed_in_client
 
 MALFORMED = {
     "an environment without an id": (

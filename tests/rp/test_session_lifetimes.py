@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from relying_party import create_app
-from tests.rp.conftest import rp_config
+from tests.support.labs import rp_config
 
 IDLE_MINUTES = 30
 MAX_REASON = "your session reached its maximum length"

@@ -10,7 +10,7 @@ import pytest
 import redis
 
 from relying_party.delegation.store import FileStore, RedisStore, StoreBusy
-from tests.deploy.fake_platform import platform_app, signed_in_client
+from tests.support.fake_platform import platform_app, signed_in_client
 
 
 class Clock:

@@ -2,7 +2,7 @@
 
 
 
-from .conftest import TOKEN, bearer
+from tests.support.sandbox_client import TOKEN, bearer
 
 ME = "/accounts/api/me"
 

@@ -2,7 +2,7 @@
 
 import time
 
-from .conftest import APPS_API, bearer, org_api
+from tests.support.sandbox_client import APPS_API, bearer, org_api
 
 USER_APP = {"client_name": "Audit Me", "grant_types": ["authorization_code"],
             "redirect_uris": ["http://localhost:7000/cb"], "scopes": ["openid"]}

@@ -1,6 +1,7 @@
 """The authorize endpoint and the sign-in and consent pages."""
 
-from .conftest import AUTHORIZE, CALLBACK, ISSUER, csrf_of, pkce_pair, query_of
+from tests.support.pages import csrf_of
+from tests.support.sandbox_client import AUTHORIZE, CALLBACK, ISSUER, pkce_pair, query_of
 
 
 def test_unknown_client_gets_an_error_page_not_a_redirect(client):

@@ -1,6 +1,6 @@
 """The connected applications API: CRUD, secret rotation, context scopes, limits and guards."""
 
-from .conftest import APPS_API, TOKEN, bearer, org_api
+from tests.support.sandbox_client import APPS_API, TOKEN, bearer, org_api
 
 USER_APP = {"client_name": "Deploy Helper", "grant_types": ["authorization_code", "refresh_token"],
             "redirect_uris": ["http://localhost:7000/callback"],

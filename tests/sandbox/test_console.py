@@ -5,8 +5,7 @@ and the audit log page."""
 import re
 
 from anypoint_sandbox.storage import ConnectedApp, session
-
-from .conftest import TOKEN, bearer, org_api
+from tests.support.sandbox_client import TOKEN, bearer, org_api
 
 APPS = "/console/access-management/connected-apps/"
 POLICY = "/console/access-management/authorization-policy/"
@@ -121,7 +120,7 @@ def test_only_root_organization_administrators(client, console, business_group_a
 
 
 def _csrf(client, path):
-    from .conftest import csrf_of
+    from tests.support.pages import csrf_of
 
     return csrf_of(client.get(path).text)
 

@@ -4,8 +4,7 @@ from authlib.oauth2.rfc9207 import AuthorizationServerMetadata as IssuerMetadata
 from authlib.oidc.discovery import OpenIDProviderMetadata
 
 from anypoint_sandbox import create_app
-
-from .conftest import ISSUER
+from tests.support.sandbox_client import ISSUER
 
 DISCOVERY = "/accounts/api/v2/oauth2/.well-known/openid-configuration"
 

@@ -10,6 +10,7 @@ from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
+from tests.support.pages import csrf_of
 from tests.support.sandbox import run_sandbox
 
 TIMEOUT = 10
@@ -34,12 +35,12 @@ def browser_sign_in(sandbox, authorize_url, role="developer"):
     user = sandbox.user(role)
     page = browser.get(authorize_url, timeout=TIMEOUT)
     assert page.url.endswith("/login") and 'name="username"' in page.text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
-    consent = browser.post(page.url, data={"csrf_token": csrf, "username": user["username"],
+    consent = browser.post(page.url, data={"csrf_token": csrf_of(page.text),
+                                           "username": user["username"],
                                            "password": user["password"]}, timeout=TIMEOUT)
     assert consent.url.endswith("/consent") and "Connected App Lab" in consent.text
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', consent.text).group(1)
-    back = browser.post(consent.url, data={"csrf_token": csrf, "decision": "allow"},
+    back = browser.post(consent.url, data={"csrf_token": csrf_of(consent.text),
+                                           "decision": "allow"},
                         allow_redirects=False, timeout=TIMEOUT)
     assert back.status_code == 302
     return back.headers["Location"]

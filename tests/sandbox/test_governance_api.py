@@ -1,7 +1,16 @@
 """Settings, allowlist and the restricted policy at the authorize step; authorizations, their
 revocation (one user, or the app for everyone) and "last used"."""
 
-from .conftest import ADMIN_SCOPE, APPS_API, CALLBACK, TOKEN, bearer, csrf_of, org_api, query_of
+from tests.support.pages import csrf_of
+from tests.support.sandbox_client import (
+    ADMIN_SCOPE,
+    APPS_API,
+    CALLBACK,
+    TOKEN,
+    bearer,
+    org_api,
+    query_of,
+)
 
 INTROSPECT = "/accounts/api/v2/oauth2/introspect"
 

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from anypoint_sandbox.access_management import audit
 from anypoint_sandbox.oauth import keys
 from anypoint_sandbox.storage import AuditEntry, SigningKey, session
-
-from .conftest import TOKEN
+from tests.support.sandbox_client import TOKEN
 
 JWKS = "/accounts/api/v2/oauth2/keys"
 

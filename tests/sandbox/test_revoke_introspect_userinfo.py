@@ -2,7 +2,7 @@
 
 import base64
 
-from .conftest import bearer
+from tests.support.sandbox_client import bearer
 
 REVOKE = "/accounts/api/v2/oauth2/revoke"
 INTROSPECT = "/accounts/api/v2/oauth2/introspect"

@@ -7,7 +7,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet
 
-from .conftest import CALLBACK, ISSUER, TOKEN, bearer, pkce_pair
+from tests.support.sandbox_client import CALLBACK, ISSUER, TOKEN, bearer, pkce_pair
 
 
 def exchange(client, lab, code, *, json=False, basic=False, **extra):

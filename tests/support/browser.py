@@ -28,6 +28,30 @@ def sign_in_through_sandbox(page, app_url: str, user: dict, decision: str = "all
         page.wait_for_url(app_url + "/")
 
 
+def sign_in_with_scopes(page, lab, role: str | None = None, scope: str | None = None) -> None:
+    """Straight to the app's /login with ``scope``, then the sandbox's sign-in and consent
+    pages, each only when the sandbox asks (it remembers the person and their consent); waits
+    until the browser is back on the app's home page."""
+    user = lab.sandbox.user(role or lab.role)
+    scope = scope or lab.scope or ""
+    # Every request rewrites the server-side session (last writer wins), so a request still in
+    # flight (a favicon, a name check) could drop the sign-in's state: let them finish first.
+    page.wait_for_load_state("networkidle")
+    page.goto(f"{lab.url}/login?scope={scope.replace(' ', '+')}")
+    password = page.locator("input[name=password]")
+    allow = page.locator("button[name=decision][value=allow]")
+    home = page.locator("#nav-deploy")
+    for _step in range(3):
+        password.or_(allow).or_(home).first.wait_for()
+        if home.count():
+            break
+        if password.count():
+            submit_sandbox_sign_in(page, user)
+        else:
+            allow.click()
+    page.wait_for_url(lab.url + "/")
+
+
 def open_sandbox_authorize(page, sandbox, scope: str, state: str) -> None:
     """Open the sandbox's authorize endpoint as its seeded "Connected App Lab" would send a
     person there, with ``sandbox.callback`` as the redirect URI (``scope`` URL-encoded)."""

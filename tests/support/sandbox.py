@@ -6,8 +6,8 @@
     sandbox.seed       # what seed_demo() returned: organization, users (passwords), apps (secrets)
     sandbox.stop()
 
-``LabOnSandbox`` serves the relying party too, configured as the sandbox's "Connected App Lab";
-``fast_cloudhub(tmp_path)`` is the sandbox config of the deploy tests.
+``fast_cloudhub(tmp_path)`` is the sandbox config of the deploy tests; the labs that serve the
+relying party beside it are in ``tests.support.labs``.
 
 Seeding costs a signing key and three password hashes, so each test process seeds once, into a
 template database (:func:`seeded_template`), and every test starts from a copy of it
@@ -30,7 +30,6 @@ from anypoint_sandbox import create_app
 from anypoint_sandbox.oauth.keys import current_signing_key
 from anypoint_sandbox.seed import APP_CALLBACK, seed_demo
 from anypoint_sandbox.storage import session
-from relying_party import create_app as create_relying_party
 from tests.support.live import LiveServer, serve
 
 #: A cheap password hash: the suite signs in hundreds of times (scrypt costs ~100 ms a hash).
@@ -116,34 +115,3 @@ def fast_cloudhub(tmp_path, **config) -> dict:
     ``tmp_path / "uploads"``; ``config`` adds or overrides settings."""
     return {"SANDBOX_DEPLOY_SECONDS": 0.3, "SANDBOX_UPLOAD_DIR": str(tmp_path / "uploads"),
             **config}
-
-
-class LabOnSandbox:
-    """The relying party configured as the sandbox's seeded "Connected App Lab", and the
-    sandbox, each served over HTTP on a port of its own (``url``/``app`` are the relying
-    party's). ``rp_settings`` adds relying-party settings, ``sandbox_config`` sandbox ones."""
-
-    def __init__(self, tmp_path, rp_settings: dict | None = None, **sandbox_config):
-        def build_rp(url: str) -> Flask:
-            # The app's URL exists before the app: the sandbox registers its callback first.
-            self.sandbox = run_sandbox(tmp_path / "sandbox.db",
-                                       redirect_uris=[url + "/auth/callback"], **sandbox_config)
-            client = self.sandbox.app_named("Connected App Lab")
-            return create_relying_party({
-                "ANYPOINT_URL": self.sandbox.url,
-                "ANYPOINT_CLIENT_ID": client["client_id"],
-                "ANYPOINT_CLIENT_SECRET": client["client_secret"],
-                "ANYPOINT_REDIRECT_URI": url + "/auth/callback",
-                "ANYPOINT_POST_LOGOUT_REDIRECT_URI": url + "/",
-                "SECRET_KEY": "test-secret-key-0123456789",
-                "INSTANCE_PATH": str(tmp_path / "rp-instance"),
-                **(rp_settings or {}),
-            }, env_file=None)
-
-        self.rp_server = serve(build_rp)
-        self.url = self.rp_server.url
-        self.app = self.rp_server.app
-
-    def stop(self) -> None:
-        self.rp_server.stop()
-        self.sandbox.stop()
