@@ -43,7 +43,8 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
 
     settings = load_settings(overrides, env_file)
     app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
-    app.config.update(SECRET_KEY=settings.secret_key.get_secret_value())
+    app.config.update(SECRET_KEY=settings.secret_key.get_secret_value(),
+                      TRUSTED_HOSTS=list(settings.trusted_hosts))
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)

@@ -18,6 +18,7 @@ from .oidc.provider import authorization_url, new_flow
 from .services import services
 from .web import csrf
 from .web.problem import Problem
+from .web.redirects import same_origin_path
 from .web.sessions import browser_id
 from .web.trace import record, trace_key
 
@@ -44,15 +45,6 @@ def take_flow(state: str) -> dict | None:
     return flow
 
 
-def safe_next(target: str | None) -> str:
-    """A same-origin path, or ``/``: never a scheme, host or protocol-relative URL."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return "/"
-    if any(c in target for c in "\r\n\\") or ":" in target.split("?")[0]:
-        return "/"
-    return target
-
-
 def requested_scopes(metadata) -> tuple[str, ...]:
     """Scopes from ``?scope=`` (space separated or repeated), validated; else the defaults.
 
@@ -76,7 +68,7 @@ def login():
     svc = services()
     metadata = svc.provider.metadata()
     scopes = requested_scopes(metadata)
-    flow = new_flow(scopes, safe_next(request.args.get("next")))
+    flow = new_flow(scopes, same_origin_path(request.args.get("next"), svc.settings.origin))
     flow["browser"] = browser_id()
     svc.store.set(FLOW_KEY + flow["state"], flow, FLOW_SECONDS)
     target = authorization_url(metadata, svc.settings, flow)

@@ -107,6 +107,7 @@ class Settings(_Source):
     session_idle_minutes: int = Field(60, alias="SESSION_IDLE_MINUTES", ge=1)
     session_max_hours: int = Field(12, alias="SESSION_MAX_HOURS", ge=1)
     trusted_proxies: int = Field(0, alias="TRUSTED_PROXIES", ge=0)
+    trusted_hosts: Annotated[tuple[str, ...], NoDecode] = Field((), alias="TRUSTED_HOSTS")
     id_token_algorithms: Words = Field(SIGNING_ALGORITHMS, alias="ID_TOKEN_ALGORITHMS")
     clock_leeway_seconds: int = Field(60, alias="CLOCK_LEEWAY_SECONDS", ge=0)
     refresh_margin_seconds: int = Field(60, alias="REFRESH_MARGIN_SECONDS", ge=0)
@@ -119,7 +120,7 @@ class Settings(_Source):
     @model_validator(mode="before")
     @classmethod
     def _split_words(cls, data: dict) -> dict:
-        for name in ("ANYPOINT_SCOPES", "ID_TOKEN_ALGORITHMS"):
+        for name in ("ANYPOINT_SCOPES", "ID_TOKEN_ALGORITHMS", "TRUSTED_HOSTS"):
             if isinstance(data.get(name), str):
                 data = {**data, name: _words(data[name])}
         if isinstance(data.get("SESSION_BACKEND"), str):
@@ -145,7 +146,9 @@ class Settings(_Source):
         pages = {f"{page}_url": getattr(self, f"{page}_url")
                  or self.anypoint_url + paths[not on_anypoint]
                  for page, paths in PROVIDER_PAGES.items()}
+        hosts = self.trusted_hosts or (urlsplit(self.redirect_uri).hostname or "localhost",)
         # The model is frozen: the derived values are set once, here, and never change.
+        object.__setattr__(self, "trusted_hosts", hosts)
         object.__setattr__(self, "oidc_discovery_url", discovery)
         object.__setattr__(self, "oidc_issuer", issuer)
         object.__setattr__(self, "scopes", scopes)

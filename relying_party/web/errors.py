@@ -10,7 +10,8 @@ import logging
 from urllib.parse import urlsplit
 
 from flask import Flask, jsonify, redirect, render_template, request, session, url_for
-from werkzeug.exceptions import HTTPException
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from .. import clock
 from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
@@ -35,9 +36,13 @@ def wants_json() -> bool:
 
 
 def render_problem(problem: Problem):
+    """The problem as JSON for API callers, else as a page; a request that could not even be
+    routed (an untrusted Host) gets the bare page, which links nowhere."""
     if wants_json():
         body = {"error": problem.code, "error_description": problem.message}
         return jsonify(body), problem.status
+    if request_ctx.url_adapter is None:
+        return render_template("errors/bare.html", problem=problem), problem.status
     action = problem.action or (url_for("dashboard.index"), "Back to the start")
     return render_template("errors/problem.html", problem=problem, action=action), problem.status
 
@@ -146,6 +151,15 @@ def init_app(app: Flask) -> None:
             502, "Anypoint gave an unexpected answer",
             "The platform answered in a way this app did not expect. Nothing was changed.",
             "bad_gateway"))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(_error: SecurityError):
+        return render_problem(Problem(
+            400, "Not this app's address",
+            "This app is not served under the host name your browser used. Open it at "
+            f"{services().settings.origin} (the host of its redirect URI, or one listed in "
+            "TRUSTED_HOSTS).",
+            "untrusted_host"))
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
