@@ -10,6 +10,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .settings import Settings, SettingsError, load_settings
 
+MAX_FORM_BYTES = 64 * 1024
+
 __all__ = ["create_app", "Settings", "SettingsError"]
 
 
@@ -44,7 +46,10 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     settings = load_settings(overrides, env_file)
     app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
     app.config.update(SECRET_KEY=settings.secret_key.get_secret_value(),
-                      TRUSTED_HOSTS=list(settings.trusted_hosts))
+                      TRUSTED_HOSTS=list(settings.trusted_hosts),
+                      # Every form of the app is small; only the deploy routes raise this, for
+                      # the JAR. Werkzeug refuses a larger body (413) before reading it.
+                      MAX_CONTENT_LENGTH=MAX_FORM_BYTES)
     if settings.trusted_proxies:
         n = settings.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n)

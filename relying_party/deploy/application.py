@@ -16,7 +16,14 @@ from ..anypoint.cloudhub import CloudHub
 from ..anypoint.errors import MissingScope, NotFound, PlatformError, PlatformUnavailable
 from ..web.problem import Problem
 from .page import when_iso
-from .support import Delegation, delegation, jar_from_upload, operation_refusal, unavailable
+from .support import (
+    Delegation,
+    delegation,
+    jar_from_upload,
+    max_file_bytes,
+    operation_refusal,
+    unavailable,
+)
 from .views import bp
 
 
@@ -53,7 +60,8 @@ def _page(user: Delegation, env_id: str, name: str, status: int = 200, **extra):
     may = {op: user.may(op) for op in ("manage", "delete")}
     body = render_template("deploy/show.html", app=app, env_id=env_id, name=name,
                            env_name=_environment_name(user, env_id), read_refusal=refused,
-                           may=may, notice=session.pop("deploy_notice", None), **extra)
+                           may=may, notice=session.pop("deploy_notice", None),
+                           max_file_bytes=max_file_bytes(), **extra)
     return body, status
 
 

@@ -17,6 +17,7 @@ from .support import (
     Delegation,
     covers,
     environments_refusal,
+    max_file_bytes,
     max_upload_bytes,
     operation_refusal,
 )
@@ -73,7 +74,7 @@ def page_context(user: Delegation, env_id: str | None, values: dict | None = Non
     page: dict = {"environments": [], "environment": None, "applications": None,
                   "runtimes": [], "errors": {}, "unavailable": False, "sizes": WORKER_SIZES,
                   "regions": REGIONS, "max_workers": MAX_WORKERS,
-                  "max_mb": max_upload_bytes() // MEGABYTE,
+                  "max_mb": max_upload_bytes() // MEGABYTE, "max_file_bytes": max_file_bytes(),
                   "notice": session.pop("deploy_notice", None)}
     if not user.may_list_environments():
         page["env_refusal"] = environments_refusal(user.tokens)

@@ -60,7 +60,13 @@ def is_anypoint() -> bool:
 
 
 def max_upload_bytes() -> int:
+    """The largest deploy request (the JAR and the form's fields)."""
     return services().settings.max_upload_bytes
+
+
+def max_file_bytes() -> int:
+    """The largest JAR (DEPLOY_MAX_UPLOAD_MB): what the browser checks before it sends one."""
+    return int(services().settings.deploy_max_upload_mb * MEGABYTE)
 
 
 def covers(granted, scope: str) -> bool:

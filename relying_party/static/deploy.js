@@ -121,6 +121,14 @@
         var file = form.querySelector("input[type=file]");
         if (!box || !file || !file.files.length) { return; }  // let the server explain
         event.preventDefault();
+        var limit = Number(form.getAttribute("data-max-bytes"));
+        if (limit && file.files[0].size > limit) {
+          box.hidden = false;
+          box.classList.add("is-failed");
+          text.textContent = file.files[0].name + " is " + formatMB(file.files[0].size) +
+            ", more than the " + formatMB(limit) + " CloudHub accepts, so it was not sent.";
+          return;
+        }
         form.querySelectorAll(".field-error").forEach(function (el) { el.hidden = true; });
         form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
         var xhr = new XMLHttpRequest();

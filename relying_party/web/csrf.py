@@ -32,6 +32,11 @@ def init_app(app: Flask) -> None:
     def check_csrf():
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return
+        if request.content_length is None and request.headers.get("Transfer-Encoding"):
+            # A body of unknown length would be cut at the limit and read as a shorter form.
+            raise Problem(411, "Send the form with its length",
+                          "This app reads a form only when the request says how long it is "
+                          "(Content-Length), as every browser does.", "length_required")
         sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
         expected = session.get("csrf")
         if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
