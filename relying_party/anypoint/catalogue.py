@@ -36,3 +36,14 @@ def name_problem(name: str) -> str | None:
         return ("Use lowercase letters, digits and hyphens, starting with a letter and not "
                 "ending with a hyphen.")
     return None
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²".isdigit() is true
+
+
+def workers_of(text: str) -> int | None:
+    """``text`` as a number of workers (1 to MAX_WORKERS, ASCII digits), or None."""
+    if not _WHOLE_NUMBER.fullmatch(text or ""):
+        return None
+    workers = int(text)
+    return workers if 1 <= workers <= MAX_WORKERS else None

@@ -11,16 +11,19 @@ A JAR goes up as a :class:`MultipartBody`, a chunk at a time, never whole in mem
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import BinaryIO
 from urllib.parse import quote
 
 from .client import AnypointClient, data_list, parsed
-from .errors import PlatformError
+from .errors import NotFound, PlatformError
 from .models import Application, MalformedAnswer, MuleVersion
 from .multipart import FilePart, MultipartBody
 
 APPLICATIONS = "/cloudhub/api/v2/applications"
+#: What an environment id can look like (Anypoint's are UUIDs); anything else is no environment.
+ENVIRONMENT_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 JAR_TYPE = "application/java-archive"
 
 #: The scope each CloudHub operation needs (``full`` covers all, ``read:full`` the reads).
@@ -62,6 +65,8 @@ class CloudHub:
     def _call(self, method: str, path: str, label: str, **kwargs):
         headers = {"X-ANYPNT-ORG-ID": self.org_id, **kwargs.pop("headers", {})}
         if self.env_id:
+            if not ENVIRONMENT_ID.fullmatch(self.env_id):  # it goes into a header: never sent
+                raise NotFound(f"there is no environment with the id {self.env_id[:60]!r}")
             headers["X-ANYPNT-ENV-ID"] = self.env_id
         return self.client.api(method, path, self.access_token, label=label, headers=headers,
                                **kwargs)

@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
+from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem, workers_of
 
 RUNTIMES = ("4.9.0", "4.8.0", "4.6.0", "4.4.0")  # suggestions; any x.y.z is accepted
 #: mule-maven-plugin's <workerType> spelling (reference §7.1) for each API worker size.
@@ -52,8 +52,8 @@ def validate(args: Mapping[str, str], environments: Sequence[str] = ()
         errors["name"] = problem
     if not _VERSION.fullmatch(values["runtime"]):
         errors["runtime"] = "Give a Mule runtime version like 4.6.0."
-    workers = int(values["workers"]) if values["workers"].isdigit() else 0
-    if not 1 <= workers <= MAX_WORKERS:
+    workers = workers_of(values["workers"])
+    if workers is None:
         errors["workers"] = f"Choose 1 to {MAX_WORKERS} workers."
     if values["worker_size"] not in POM_WORKER_TYPES:
         errors["worker_size"] = "Choose a worker size."

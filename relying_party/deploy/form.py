@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
+from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem, workers_of
 
 _KEY = re.compile(r"[^\s=]+")
 
@@ -74,8 +74,8 @@ def validate(form: Mapping[str, str], *, environments: Sequence[str], runtimes: 
         errors["runtime"] = "Choose one of the Mule runtime versions offered."
     if values["worker_size"] not in {size for size, _ in WORKER_SIZES}:
         errors["worker_size"] = "Choose a worker size."
-    workers = int(values["workers"]) if values["workers"].isdigit() else 0
-    if not 1 <= workers <= MAX_WORKERS:
+    workers = workers_of(values["workers"])
+    if workers is None:
         errors["workers"] = f"Choose 1 to {MAX_WORKERS} workers."
     if values["region"] not in REGIONS:
         errors["region"] = "Choose a region."

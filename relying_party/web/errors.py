@@ -14,7 +14,13 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from .. import clock
-from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.errors import (
+    DelegationEnded,
+    MissingScope,
+    NotFound,
+    PlatformError,
+    PlatformUnavailable,
+)
 from ..anypoint.trace import fingerprint
 from ..delegation.probes import CannotRevoke
 from ..delegation.store import StoreBusy
@@ -128,6 +134,11 @@ def init_app(app: Flask) -> None:
             f"Anypoint refused the call: {error.message}. Ask for more access on the "
             "Delegated access page.", "insufficient_scope",
             (url_for("access.show"), "Delegated access")))
+
+    @app.errorhandler(NotFound)
+    def not_found(error: NotFound):
+        return render_problem(Problem(
+            404, "Not found", f"Anypoint has no such thing: {error.message}.", "not_found"))
 
     @app.errorhandler(IssuerMismatch)
     def issuer_mismatch(error: IssuerMismatch):
