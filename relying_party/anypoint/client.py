@@ -220,6 +220,9 @@ class AnypointClient:
         body = _body(response)
         status = response.status_code
         if 200 <= status < 300 or status == 304:  # 304: there was nothing to change
+            if isinstance(body, str) and body.strip():  # an HTML page, a proxy's banner…
+                kind = response.headers.get("Content-Type", "no content type").split(";")[0]
+                raise PlatformError(f"{url} answered {status} with {kind}, not JSON", status, url)
             return body
         message = body.get("message") if isinstance(body, dict) else None
         message = message or (body.get("error_description") if isinstance(body, dict) else None)

@@ -48,9 +48,10 @@ def _api_fact(svc: Services, tokens: TokenSet) -> dict:
         row = probes.api_probe(svc, tokens)
     except PlatformUnavailable:
         raise
-    except PlatformError as error:  # an answer nobody expected (404, 400…) is still an answer
-        return fact("api", "access token on API", str(error.status or "error"), False,
-                    error.message)
+    except PlatformError as error:  # an answer nobody expected (404, 400, HTML…) is still one
+        answered = error.status is not None and not 200 <= error.status < 300
+        return fact("api", "access token on API",
+                    str(error.status) if answered else "unexpected answer", None, error.message)
     if row.get("status") is None:  # nothing to call (no userinfo endpoint): not an answer
         return fact("api", "access token on API", "not checked", None, row["detail"])
     return fact("api", "access token on API", str(row["status"]), row["works"],
@@ -126,9 +127,11 @@ def confirm(svc: Services, grant_id: str, tokens: TokenSet) -> None:
 
     When the access token is refused, run the full probe (recorded in the lab history with
     ``after="detected"``); it refreshes when it can. Raises DelegationEnded with what was observed
-    when nothing works any more; PlatformUnavailable when nobody answers.
+    when nothing works any more; PlatformUnavailable when nobody answers, PlatformError when the
+    answer is none the platform gives (not JSON, an unexpected status): not a working token.
     """
-    if _api_fact(svc, tokens)["ok"] is not False:
+    row = probes.api_probe(svc, tokens)
+    if row["works"] or row.get("status") is None:
         return
     entry = observe(svc, grant_id, after="detected")
     remember(svc, entry)
