@@ -73,7 +73,7 @@ def login():
     svc.store.set(FLOW_KEY + flow["state"], flow, FLOW_SECONDS)
     target = authorization_url(metadata, svc.settings, flow)
     record(Exchange.build("authorize redirect", "GET", target, 302, None,
-                          request={"scopes": list(scopes)}))
+                          request={"scope": list(scopes)}))
     return redirect(target, 302)
 
 

@@ -37,6 +37,7 @@ from .errors import (
     PlatformUnavailable,
 )
 from .models import Environment, MalformedAnswer, Me
+from .multipart import MultipartBody
 from .trace import Exchange
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
@@ -139,10 +140,13 @@ class AnypointClient:
 
     @staticmethod
     def _shown(headers: dict, form: dict | None, body=None) -> dict:
+        """The request as the trace shows it (``Exchange.build`` applies the allow-list)."""
         shown = {"headers": headers} if headers else {}
         if form:
             shown["form"] = form
-        if body is not None:  # JSON as is; anything else (a streamed upload) as its summary
+        if isinstance(body, MultipartBody):  # a streamed upload: its fields and file sizes
+            shown["multipart"] = body.described()
+        elif body is not None:
             shown["body"] = body if isinstance(body, dict | list) else str(body)[:2000]
         return shown
 

@@ -10,6 +10,7 @@ Pure Python, no Flask.
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from collections.abc import Iterator
@@ -96,9 +97,15 @@ class MultipartBody:
             yield b"\r\n"
         yield self._tail()
 
-    def __str__(self) -> str:
-        """A summary for the protocol trace: the fields, and each file's name and size."""
-        shown = [f"{name}={value[:300]}" for name, value in self.fields]
-        shown += [f"{part.name}={part.filename} ({size} bytes, streamed)"
-                  for part, size in zip(self.files, self._sizes, strict=True)]
-        return "multipart/form-data: " + "; ".join(shown)
+    def described(self) -> dict:
+        """For the protocol trace: each field (a JSON field parsed), each file's name and size.
+        Values are the real ones: the trace's allow-list decides what it shows."""
+        shown: dict = {}
+        for name, value in self.fields:
+            try:
+                shown[name] = json.loads(value) if value.lstrip()[:1] in ("{", "[") else value
+            except ValueError:
+                shown[name] = value
+        for part, size in zip(self.files, self._sizes, strict=True):
+            shown[part.name] = {"filename": part.filename, "bytes": size, "streamed": True}
+        return shown

@@ -1,22 +1,40 @@
 """The protocol trace: exchanges with the provider and platform, with every secret fingerprinted.
 
-Pure functions (no Flask): :func:`fingerprint`, :func:`redact`, :func:`redact_url` and the
-:class:`Exchange` record. Nothing that leaves this module contains a token, code or secret.
+Pure functions (no Flask). What the app *sends* is shown by an allow-list: a request header,
+form field, query parameter or JSON string is in clear only when its name is known to be
+harmless (:data:`HARMLESS_FIELDS`, :data:`HARMLESS_HEADERS`); every other value becomes a
+fingerprint. Numbers, booleans and nulls are shown (they are settings, not secrets). What the
+platform *answers* is shown as it came, except the keys that hold secrets (:data:`SECRET_KEYS`)
+and application properties (CloudHub keeps passwords there), which are fingerprinted. Any string
+known to be a secret (a token, the client secret) is replaced wherever it appears.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-#: Keys whose values are secrets, codes or tokens wherever they appear (query, form, JSON).
+#: Request fields (form, query, JSON keys, multipart parts) whose values are never secret.
+HARMLESS_FIELDS = frozenset({
+    "grant_type", "redirect_uri", "post_logout_redirect_uri", "scope", "response_type",
+    "response_mode", "token_type_hint", "code_challenge_method", "prompt", "client_id", "iss",
+    "error", "error_description", "status", "domain", "version", "region", "name", "type",
+    "autoStart", "environment", "releaseChannel", "javaVersion", "recommended", "filename",
+})
+#: Request headers shown in clear; ``Authorization`` keeps its scheme.
+HARMLESS_HEADERS = frozenset({"accept", "content-type", "content-length", "user-agent",
+                              "x-anypnt-env-id", "x-anypnt-org-id"})
+#: Answer keys whose values are secrets, codes or tokens wherever they appear.
 SECRET_KEYS = frozenset({
     "access_token", "refresh_token", "id_token", "code", "client_secret", "token",
     "code_verifier", "password", "state", "nonce", "id_token_hint", "assertion",
     "authorization", "cookie", "set-cookie", "secret", "client_assertion",
 })
+#: Answer keys whose *values* (a mapping) are the user's own secrets: CloudHub properties.
+SECRET_MAPPINGS = frozenset({"properties"})
 TRACE_LIMIT = 200
 
 
@@ -35,23 +53,50 @@ def _redact_string(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def redact(value, secrets: tuple[str, ...] = ()):
-    """A copy of ``value`` (dict/list/str/…) with secret keys and known secrets fingerprinted.
+def _hidden(value) -> str:
+    return fingerprint(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
 
-    ``secrets`` are exact strings (tokens, client secret) replaced wherever they occur in text.
-    An ``Authorization`` value keeps its scheme: ``Bearer fp:1a2b3c4d``.
-    """
+
+def shown_request(value, key: str | None = None):
+    """What the app sent, by the allow-list: strings in clear only under a harmless name."""
+    if isinstance(value, dict):
+        return {name: shown_request(item, str(name)) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [shown_request(item, key) for item in value]
+    if isinstance(value, str):
+        return value if key in HARMLESS_FIELDS else _hidden(value)
+    return value  # a number, a boolean or null: a setting, not a secret
+
+
+def shown_headers(headers: dict) -> dict:
+    """Request headers by the allow-list; ``Authorization: Bearer fp:…``."""
+    shown = {}
+    for name, value in headers.items():
+        if name.lower() == "authorization" and " " in str(value):
+            scheme, _, credential = str(value).partition(" ")
+            shown[name] = f"{scheme} {fingerprint(credential)}"
+        elif name.lower() in HARMLESS_HEADERS:
+            shown[name] = value
+        else:
+            shown[name] = _hidden(value)
+    return shown
+
+
+def redact(value, secrets: tuple[str, ...] = ()):
+    """A copy of an answer (dict/list/str/…) with secret keys, properties and known secrets
+    fingerprinted. An ``Authorization`` value keeps its scheme: ``Bearer fp:1a2b3c4d``."""
     if isinstance(value, dict):
         clean = {}
         for key, item in value.items():
-            if str(key).lower() in SECRET_KEYS and item not in (None, ""):
-                if isinstance(item, str) and " " in item and str(key).lower() == "authorization":
+            lowered = str(key).lower()
+            if lowered in SECRET_KEYS and item not in (None, ""):
+                if isinstance(item, str) and " " in item and lowered == "authorization":
                     scheme, _, credential = item.partition(" ")
                     clean[key] = f"{scheme} {fingerprint(credential)}"
-                elif isinstance(item, str):
-                    clean[key] = fingerprint(item)
                 else:
-                    clean[key] = fingerprint(repr(item))
+                    clean[key] = _hidden(item)
+            elif key in SECRET_MAPPINGS and isinstance(item, dict):
+                clean[key] = {name: _hidden(secret) for name, secret in item.items()}
             else:
                 clean[key] = redact(item, secrets)
         return clean
@@ -63,11 +108,11 @@ def redact(value, secrets: tuple[str, ...] = ()):
 
 
 def redact_url(url: str, secrets: tuple[str, ...] = ()) -> str:
-    """The URL with secret query parameters fingerprinted (readable, not percent-encoded)."""
+    """The URL with query values by the allow-list (readable, not percent-encoded)."""
     parts = urlsplit(url)
     if not parts.query:
         return _redact_string(url, secrets)
-    query = redact(dict(parse_qsl(parts.query, keep_blank_values=True)), secrets)
+    query = shown_request(dict(parse_qsl(parts.query, keep_blank_values=True)))
     return _redact_string(urlunsplit(parts._replace(query=urlencode(query, safe=":/ "))), secrets)
 
 
@@ -88,15 +133,34 @@ class Exchange:
     @classmethod
     def build(cls, label, method, url, status, duration_ms, request=None, response=None,
               error=None, secrets: tuple[str, ...] = ()) -> Exchange:
-        """Create an exchange, redacting URL, request and response with :func:`redact`."""
+        """Create an exchange: the URL and ``request`` by the allow-list (``headers`` as headers,
+        every other part as fields), ``response`` and ``error`` by :func:`redact`."""
         return cls(
             label=label, method=method, url=redact_url(url, secrets), status=status,
-            duration_ms=duration_ms, request=redact(request, secrets),
+            duration_ms=duration_ms, request=_shown(request, secrets),
             response=redact(response, secrets), error=redact(error, secrets),
         )
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def _shown(request, secrets: tuple[str, ...]):
+    if isinstance(request, dict):
+        request = {part: shown_headers(value) if part == "headers" and isinstance(value, dict)
+                   else shown_request(value) for part, value in request.items()}
+    else:
+        request = shown_request(request)
+    return _without(request, secrets)
+
+
+def _without(value, secrets: tuple[str, ...]):
+    """``value`` with every known secret string replaced (nothing else changed)."""
+    if isinstance(value, dict):
+        return {key: _without(item, secrets) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without(item, secrets) for item in value]
+    return _redact_string(value, secrets) if isinstance(value, str) else value
 
 
 def prepend(entries: list[dict], exchange: Exchange, limit: int = TRACE_LIMIT) -> list[dict]:

@@ -114,7 +114,8 @@ def test_developer_deploys_watches_stops_starts_and_deletes(deploy_lab, sample_j
         assert label in labels, label
     upload = next(entry for entry in trace if entry["label"] == "deploy")
     assert upload["status"] == 200
-    assert "streamed" in upload["request"]["body"]
+    assert upload["request"]["multipart"]["file"]["streamed"] is True
+    assert upload["request"]["multipart"]["appInfoJson"]["domain"] == "hello-e2e"
     assert "Bearer fp:" in upload["request"]["headers"]["Authorization"]
     assert upload["request"]["headers"]["X-ANYPNT-ENV-ID"] == sandbox
 

@@ -71,11 +71,12 @@ def test_body_starts_where_the_stream_stood_and_notices_a_short_file():
         b"".join(body)
 
 
-def test_body_summary_names_the_parts_without_the_bytes():
-    body = MultipartBody([("appInfoJson", '{"domain": "a"}')],
+def test_the_trace_is_told_the_parts_without_the_bytes():
+    body = MultipartBody([("appInfoJson", '{"domain": "a"}'), ("autoStart", "true")],
                          [FilePart("file", "a.jar", io.BytesIO(JAR))])
-    assert str(body) == ('multipart/form-data: appInfoJson={"domain": "a"}; '
-                         "file=a.jar (256004 bytes, streamed)")
+    assert body.described() == {"appInfoJson": {"domain": "a"}, "autoStart": "true",
+                                 "file": {"filename": "a.jar", "bytes": 256004,
+                                          "streamed": True}}
 
 
 def test_properties_are_key_value_lines():
