@@ -12,6 +12,7 @@ import os
 from typing import Annotated, Literal, TypeVar
 from urllib.parse import quote, urlsplit
 
+from cryptography.fernet import Fernet
 from pydantic import AfterValidator, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -97,6 +98,7 @@ class Settings(_Source):
     redis_url: Annotated[str, AfterValidator(_redis_url)] = Field("redis://127.0.0.1:6379/0",
                                                                   alias="REDIS_URL")
     redis_prefix: str = Field("cal:", alias="REDIS_PREFIX", pattern=r"^[\w.:-]{1,40}$")
+    store_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field((), alias="STORE_KEYS")
     store_lock_wait_seconds: float = Field(15, alias="STORE_LOCK_WAIT_SECONDS", gt=0, le=60)
     client_auth_method: Literal["auto", "client_secret_basic", "client_secret_post"] = Field(
         "auto", alias="CLIENT_AUTH_METHOD")
@@ -120,7 +122,7 @@ class Settings(_Source):
     @model_validator(mode="before")
     @classmethod
     def _split_words(cls, data: dict) -> dict:
-        for name in ("ANYPOINT_SCOPES", "ID_TOKEN_ALGORITHMS", "TRUSTED_HOSTS"):
+        for name in ("ANYPOINT_SCOPES", "ID_TOKEN_ALGORITHMS", "TRUSTED_HOSTS", "STORE_KEYS"):
             if isinstance(data.get(name), str):
                 data = {**data, name: _words(data[name])}
         if isinstance(data.get("SESSION_BACKEND"), str):
@@ -136,6 +138,13 @@ class Settings(_Source):
         if issuer is None:
             raise ValueError("OIDC_ISSUER is missing: it cannot be derived from an "
                              "OIDC_DISCOVERY_URL that does not end in " + WELL_KNOWN)
+        for key in self.store_keys:
+            try:
+                Fernet(key.get_secret_value())
+            except ValueError:
+                raise ValueError("STORE_KEYS must be Fernet keys (32 url-safe base64 bytes each; "
+                                 "python -c 'from cryptography.fernet import Fernet; "
+                                 "print(Fernet.generate_key().decode())')") from None
         allowed = set(SIGNING_ALGORITHMS) | {"HS256"}
         for alg in self.id_token_algorithms:
             if alg not in allowed:

@@ -3,13 +3,16 @@
 Holds what must not sit in the session record itself because several requests update it at once:
 the token set of a delegation, sign-in flows, the protocol trace and the lab's history. It is a
 store, not a cache: a value stays until its own timeout or until it is deleted, however many
-others there are. Values are JSON-able. The lock is cross-process (``flock`` for the filesystem
-backend, a Redis lock for Redis); a lock that cannot be had within ``lock_wait`` seconds raises
-:class:`StoreBusy`, which the web layer answers with a 503 page.
+others there are. Values are JSON-able, and sealed (:class:`Sealer`: authenticated encryption)
+before they are written, so a copy of the files or a Redis dump reveals no token. The lock is
+cross-process (``flock`` for the filesystem backend, a Redis lock for Redis); a lock that cannot
+be had within ``lock_wait`` seconds raises :class:`StoreBusy`, which the web layer answers with
+a 503 page.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import errno
 import fcntl
@@ -20,6 +23,9 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from redis.exceptions import LockError
 
 LOCK_WAIT_SECONDS = 15.0
@@ -29,6 +35,33 @@ PURGE_EVERY = 500  # writes between two sweeps of expired files
 
 class StoreBusy(Exception):
     """The key's lock could not be had in time: another request is still working on it."""
+
+
+class Sealer:
+    """Authenticated encryption of stored values (Fernet: AES-128-CBC with HMAC-SHA256). The
+    first key seals; every key opens, so keys can be rotated: put the new one first, keep the
+    old one until what it sealed has expired. A value no key opens reads as absent."""
+
+    def __init__(self, keys: list[bytes]):
+        if not keys:
+            raise ValueError("a Sealer needs at least one key")
+        self._fernet = MultiFernet([Fernet(key) for key in keys])
+
+    @classmethod
+    def from_secret(cls, secret: str) -> Sealer:
+        """One key derived from the app's SECRET_KEY (HKDF-SHA256)."""
+        key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
+                   info=b"connected-app-lab store").derive(secret.encode())
+        return cls([base64.urlsafe_b64encode(key)])
+
+    def seal(self, value) -> str:
+        return self._fernet.encrypt(json.dumps(value).encode()).decode()
+
+    def open(self, sealed: str | bytes):
+        try:
+            return json.loads(self._fernet.decrypt(sealed))
+        except (InvalidToken, ValueError):
+            return None  # sealed with a key that is gone, or not sealed at all
 
 
 class Store:
@@ -59,12 +92,13 @@ def _name(key: str) -> str:
 
 
 class FileStore(Store):
-    """One file per key (``{"expires": …, "value": …}``), written atomically, under
+    """One file per key (``{"expires": …, "value": <sealed>}``), written atomically, under
     ``directory/data``; ``flock`` lock files under ``directory/locks``, removed after use.
     Expired files are removed when read and, every :data:`PURGE_EVERY` writes, in one sweep."""
 
-    def __init__(self, directory: str, lock_wait: float = LOCK_WAIT_SECONDS,
+    def __init__(self, directory: str, sealer: Sealer, lock_wait: float = LOCK_WAIT_SECONDS,
                  clock: Callable[[], float] = time.time):
+        self.sealer = sealer
         self.data_dir = os.path.join(directory, "data")
         self.lock_dir = os.path.join(directory, "locks")
         os.makedirs(self.data_dir, exist_ok=True)
@@ -82,17 +116,18 @@ class FileStore(Store):
                 record = json.load(handle)
         except (FileNotFoundError, ValueError):  # absent, or cut short by a crash
             return None
-        if record.get("expires", 0) <= self.clock():
+        if not isinstance(record, dict) or record.get("expires", 0) <= self.clock():
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
             return None
-        return record.get("value")
+        return self.sealer.open(record.get("value") or "")
 
     def get(self, key):
         return self._read(self._path(key))
 
     def set(self, key, value, timeout):
-        record = json.dumps({"expires": self.clock() + max(timeout, 1), "value": value})
+        record = json.dumps({"expires": self.clock() + max(timeout, 1),
+                             "value": self.sealer.seal(value)})
         handle, temporary = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as target:
@@ -155,19 +190,21 @@ def _same_file(handle, path: str) -> bool:
 
 
 class RedisStore(Store):
-    """Plain Redis keys with JSON values under ``prefix``, and ``redis.lock.Lock`` per key."""
+    """Redis keys under ``prefix`` holding sealed values, and ``redis.lock.Lock`` per key."""
 
-    def __init__(self, client, prefix: str = "cal:", lock_wait: float = LOCK_WAIT_SECONDS):
+    def __init__(self, client, sealer: Sealer, prefix: str = "cal:",
+                 lock_wait: float = LOCK_WAIT_SECONDS):
         self.client = client
+        self.sealer = sealer
         self.prefix = prefix
         self.lock_wait = lock_wait
 
     def get(self, key):
         raw = self.client.get(self.prefix + key)
-        return json.loads(raw) if raw is not None else None
+        return self.sealer.open(raw) if raw is not None else None
 
     def set(self, key, value, timeout):
-        self.client.set(self.prefix + key, json.dumps(value), ex=max(int(timeout), 1))
+        self.client.set(self.prefix + key, self.sealer.seal(value), ex=max(int(timeout), 1))
 
     def delete(self, key):
         self.client.delete(self.prefix + key)

@@ -17,7 +17,7 @@ from flask import Flask, session
 from flask_session import Session
 
 from .. import clock
-from ..delegation.store import FileStore, RedisStore, Store
+from ..delegation.store import FileStore, RedisStore, Sealer, Store
 from ..settings import Settings
 from .guards import end_delegation
 
@@ -37,16 +37,19 @@ def init_app(app: Flask, settings: Settings) -> Store:
         SESSION_KEY_PREFIX=settings.redis_prefix + "session:",
         SESSION_ID_LENGTH=32,
     )
+    keys = [key.get_secret_value().encode() for key in settings.store_keys]
+    sealer = Sealer(keys) if keys else Sealer.from_secret(settings.secret_key.get_secret_value())
     if settings.session_backend == "redis":
         client = redis.Redis.from_url(settings.redis_url)
         app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
-        store: Store = RedisStore(client, settings.redis_prefix, settings.store_lock_wait_seconds)
+        store: Store = RedisStore(client, sealer, settings.redis_prefix,
+                                  settings.store_lock_wait_seconds)
     else:
         base = os.path.join(app.instance_path, "sessions")
         os.makedirs(base, exist_ok=True)
         app.config.update(SESSION_TYPE="cachelib",
                           SESSION_CACHELIB=FileSystemCache(base, threshold=2000))
-        store = FileStore(os.path.join(app.instance_path, "store"),
+        store = FileStore(os.path.join(app.instance_path, "store"), sealer,
                           settings.store_lock_wait_seconds)
     Session(app)
 

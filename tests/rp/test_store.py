@@ -9,8 +9,10 @@ import threading
 import pytest
 import redis
 
-from relying_party.delegation.store import FileStore, RedisStore, StoreBusy
+from relying_party.delegation.store import FileStore, RedisStore, Sealer, StoreBusy
 from tests.support.fake_platform import platform_app, signed_in_client
+
+SEALER = Sealer.from_secret("test-secret-key-0123456789")
 
 
 class Clock:
@@ -22,7 +24,7 @@ class Clock:
 
 
 def test_a_file_store_keeps_every_value_until_its_own_expiry(tmp_path):
-    store = FileStore(str(tmp_path))
+    store = FileStore(str(tmp_path), SEALER)
     for n in range(6000):  # more than any cache threshold the sessions had
         store.set(f"tokens:{n}", {"n": n}, 3600)
     assert all(store.get(f"tokens:{n}") == {"n": n} for n in range(6000))
@@ -30,7 +32,7 @@ def test_a_file_store_keeps_every_value_until_its_own_expiry(tmp_path):
 
 def test_expired_values_are_gone_and_swept(tmp_path):
     clock = Clock()
-    store = FileStore(str(tmp_path), clock=clock)
+    store = FileStore(str(tmp_path), SEALER, clock=clock)
     store.set("flow:a", {"state": "a"}, 60)
     store.set("flow:b", {"state": "b"}, 600)
     clock.now += 61
@@ -42,7 +44,7 @@ def test_expired_values_are_gone_and_swept(tmp_path):
 
 
 def test_locks_leave_no_files_behind(tmp_path):
-    store = FileStore(str(tmp_path))
+    store = FileStore(str(tmp_path), SEALER)
     for n in range(50):
         store.update(f"trace:{n}", lambda old: (old or []) + [1], 60)
         with store.lock(f"tokens:{n}"):
@@ -51,7 +53,7 @@ def test_locks_leave_no_files_behind(tmp_path):
 
 
 def test_the_file_lock_excludes_other_threads(tmp_path):
-    store, seen = FileStore(str(tmp_path)), []
+    store, seen = FileStore(str(tmp_path), SEALER), []
 
     def add(n):
         store.update("counter", lambda old: seen.append(n) or (old or 0) + 1, 60)
@@ -80,7 +82,8 @@ def _held(store, key):
 
 
 def test_a_file_lock_that_cannot_be_had_is_store_busy(tmp_path):
-    holder, waiter = FileStore(str(tmp_path)), FileStore(str(tmp_path), lock_wait=0.2)
+    holder = FileStore(str(tmp_path), SEALER)
+    waiter = FileStore(str(tmp_path), SEALER, lock_wait=0.2)
     release, thread = _held(holder, "tokens:g")
     try:
         with pytest.raises(StoreBusy), waiter.lock("tokens:g"):
@@ -95,7 +98,8 @@ def test_a_file_lock_that_cannot_be_had_is_store_busy(tmp_path):
 @pytest.mark.redis
 def test_a_redis_lock_that_cannot_be_had_is_store_busy(redis_url, redis_prefix):
     client = redis.Redis.from_url(redis_url)
-    holder, waiter = RedisStore(client, redis_prefix), RedisStore(client, redis_prefix, 0.2)
+    holder, waiter = (RedisStore(client, SEALER, redis_prefix),
+                      RedisStore(client, SEALER, redis_prefix, 0.2))
     release, thread = _held(holder, "tokens:g")
     try:
         with pytest.raises(StoreBusy), waiter.lock("tokens:g"):
@@ -111,7 +115,8 @@ def test_a_redis_lock_that_cannot_be_had_is_store_busy(redis_url, redis_prefix):
 def test_a_page_that_cannot_have_the_token_lock_is_a_503_in_words(tmp_path):
     app, fake = platform_app(tmp_path, STORE_LOCK_WAIT_SECONDS="0.2")
     store = app.extensions["connected_app_lab"].store
-    release, thread = _held(FileStore(store.data_dir.rsplit("/", 1)[0]), "tokens:grant-1")
+    other_process = FileStore(store.data_dir.rsplit("/", 1)[0], store.sealer)
+    release, thread = _held(other_process, "tokens:grant-1")
     try:
         answer = signed_in_client(app).post("/access/refresh", data={"csrf_token": "csrf-token"})
     finally:

@@ -11,7 +11,7 @@ from joserfc import jwk, jws
 
 from relying_party.anypoint.models import TokenSet
 from relying_party.anypoint.trace import Exchange, fingerprint, redact, redact_url
-from relying_party.delegation.store import FileStore
+from relying_party.delegation.store import FileStore, Sealer
 from relying_party.delegation.tokens import TokenStore
 from relying_party.oidc.idtoken import validate_id_token
 from relying_party.settings import SettingsError, load_settings
@@ -119,6 +119,8 @@ def test_claims_not_trusted_without_signature():
     report = check(make_token(key=other))
     assert all(not s.passed for s in report.steps[3:])
 
+SEALER = Sealer.from_secret("test-secret-key-0123456789")
+
 
 # -- trace redaction -------------------------------------------------------------------------
 
@@ -165,7 +167,7 @@ def test_single_flight_refresh_with_racing_threads(tmp_path):
         return TokenSet.from_response({"access_token": "AT-2", "refresh_token": "RT-2",
                                        "expires_in": 3600}, old.scopes, previous=old)
 
-    store = TokenStore(FileStore(str(tmp_path)), refresh, margin=60)
+    store = TokenStore(FileStore(str(tmp_path), SEALER), refresh, margin=60)
     expired = TokenSet("AT-1", "bearer", time.time() - 5, ("openid",), time.time() - 3600,
                        refresh_token="RT-1")
     store.save("grant", expired)
@@ -187,7 +189,8 @@ def test_single_flight_refresh_with_racing_threads(tmp_path):
 
 
 def test_not_due_means_no_refresh(tmp_path):
-    store = TokenStore(FileStore(str(tmp_path)), lambda old: pytest.fail("refreshed"), margin=60)
+    store = TokenStore(FileStore(str(tmp_path), SEALER), lambda old: pytest.fail("refreshed"),
+                       margin=60)
     store.save("g", TokenSet("AT", "bearer", time.time() + 600, (), time.time(), "RT"))
     assert store.fresh("g").access_token == "AT"
 
@@ -202,7 +205,7 @@ def test_token_sets_are_kept_only_as_long_as_a_session_can_last(lab):
 
     rp = lab(SESSION_MAX_HOURS="3")
     tokens = rp.app.extensions["connected_app_lab"].tokens
-    tokens.store = Recording(str(rp.app.instance_path))
+    tokens.store = Recording(str(rp.app.instance_path), SEALER)
     tokens.save("g", TokenSet("AT", "bearer", time.time() + 600, (), time.time(), "RT"))
     assert kept == [("tokens:g", 3 * 3600)]
 
