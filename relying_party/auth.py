@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from urllib.parse import urlencode
 
@@ -12,7 +13,7 @@ from flask import Blueprint, current_app, redirect, request, session, url_for
 from . import clock
 from .anypoint.errors import PlatformError
 from .anypoint.trace import Exchange
-from .delegation.probes import revoke
+from .delegation.probes import CannotRevoke, revoke
 from .oidc import signin
 from .oidc.provider import authorization_url, new_flow
 from .services import services
@@ -23,6 +24,7 @@ from .web.sessions import browser_id
 from .web.trace import record, trace_key
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 FLOW_SECONDS = 600
 FLOW_KEY = "flow:"
@@ -90,6 +92,7 @@ def callback():
                       "or it was already used or is too old. You are still signed out.",
                       "invalid_state")
     result = signin.complete(params, flow, svc)
+    previous = session.get("grant_id")
     trace_id = session.get("trace_id")
     current_app.session_interface.regenerate(session)
     session.clear()
@@ -107,7 +110,24 @@ def callback():
         userinfo=info, id_report=result.report.to_dict(),
     )
     csrf.renew()
+    if previous:
+        end_previous_delegation(previous)
     return redirect(flow["next"], 303)
+
+
+def end_previous_delegation(grant_id: str) -> None:
+    """The delegation this browser had before signing in again is nobody's any more: revoke its
+    tokens at the provider (RFC 7009, refresh token first) and forget them, so no refresh token
+    stays active unheld. A provider that does not answer leaves it to expire there."""
+    svc = services()
+    tokens = svc.tokens.load(grant_id)
+    svc.tokens.delete(grant_id)
+    if tokens is None:
+        return
+    try:
+        revoke(svc, tokens, "both")
+    except (PlatformError, CannotRevoke) as error:
+        log.warning("the previous delegation's tokens were not revoked: %s", error)
 
 
 def _forget() -> str | None:

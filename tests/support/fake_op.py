@@ -30,6 +30,7 @@ DEFAULTS = {
     "userinfo_sub": None,          # override userinfo's sub
     "token_status": 200,           # e.g. 500
     "token_hang": 0.0,             # seconds the token endpoint sleeps
+    "revoke_status": 200,          # e.g. 503: the revocation endpoint fails
     "auth_methods": ["client_secret_basic", "client_secret_post"],
     "end_session": False,
     "expires_in": 3600,
@@ -200,6 +201,8 @@ class FakeOP:
             op._count("revoke")
             if not client_ok():
                 return jsonify(error="invalid_client"), 401
+            if op.knobs["revoke_status"] != 200:
+                return jsonify(error="temporarily_unavailable"), op.knobs["revoke_status"]
             value = request.form.get("token", "")
             op.access.pop(value, None)
             if op.refresh.pop(value, None) is not None:
