@@ -66,8 +66,11 @@ def requested_scopes(metadata) -> tuple[str, ...]:
 
 @bp.get("/login")
 def login():
-    """Start a sign-in: 302 to the provider. 400 for unknown scopes, 502 if discovery is wrong."""
+    """Start a sign-in: 302 to the provider. 400 for unknown scopes, 502 if discovery is wrong.
+    The first request of a visitor that keeps something: the browser id and the trace."""
     svc = services()
+    browser_id()
+    trace_key()
     metadata = svc.provider.metadata()
     scopes = requested_scopes(metadata)
     flow = new_flow(scopes, same_origin_path(request.args.get("next"), svc.settings.origin))

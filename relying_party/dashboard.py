@@ -6,10 +6,10 @@ from flask import Blueprint, jsonify, render_template, session
 
 from .anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from .anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
+from .delegation.store import StoreUnavailable
 from .oidc.provider import IssuerMismatch
 from .services import services
 from .web.guards import current_tokens, signed_in
-from .web.sessions import browser_id
 
 bp = Blueprint("dashboard", __name__)
 
@@ -18,7 +18,6 @@ bp = Blueprint("dashboard", __name__)
 def index():
     """Signed out: what the app is and the scope picker. Signed in: who you are."""
     if not signed_in():
-        browser_id()
         return home()
     tokens = current_tokens()
     svc = services()
@@ -87,6 +86,26 @@ def session_json():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the app can serve (its session store answers)."""
-    services().store.get("healthz")
+    """Liveness: 200 whenever the process serves requests (it needs nothing else)."""
     return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: ``{status, store, provider}``, 200 when the session store and the provider's
+    discovery document both answer, else 503 saying which does not (each check bounded by its
+    own timeouts)."""
+    svc = services()
+    checks = {}
+    try:
+        svc.store.ping()
+        checks["store"] = f"ok ({svc.settings.session_backend})"
+    except StoreUnavailable as error:
+        checks["store"] = f"not answering: {error}"
+    try:
+        svc.provider.metadata()
+        checks["provider"] = "ok"
+    except (PlatformError, IssuerMismatch) as error:
+        checks["provider"] = f"not answering: {error}"
+    ready = all(value.startswith("ok") for value in checks.values())
+    return jsonify(status="ready" if ready else "not ready", **checks), 200 if ready else 503

@@ -98,6 +98,7 @@ class Settings(_Source):
     redis_url: Annotated[str, AfterValidator(_redis_url)] = Field("redis://127.0.0.1:6379/0",
                                                                   alias="REDIS_URL")
     redis_prefix: str = Field("cal:", alias="REDIS_PREFIX", pattern=r"^[\w.:-]{1,40}$")
+    redis_timeout_seconds: float = Field(1, alias="REDIS_TIMEOUT_SECONDS", gt=0, le=10)
     store_keys: Annotated[tuple[SecretStr, ...], NoDecode] = Field((), alias="STORE_KEYS")
     store_lock_wait_seconds: float = Field(15, alias="STORE_LOCK_WAIT_SECONDS", gt=0, le=60)
     client_auth_method: Literal["auto", "client_secret_basic", "client_secret_post"] = Field(

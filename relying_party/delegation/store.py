@@ -26,7 +26,9 @@ from collections.abc import Callable, Iterator
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import LockError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 LOCK_WAIT_SECONDS = 15.0
 LOCK_SECONDS = 60  # a Redis lock whose holder died is released after this long
@@ -35,6 +37,10 @@ PURGE_EVERY = 500  # writes between two sweeps of expired files
 
 class StoreBusy(Exception):
     """The key's lock could not be had in time: another request is still working on it."""
+
+
+class StoreUnavailable(Exception):
+    """The store does not answer (Redis down or too slow, a disk that refuses to write)."""
 
 
 class Sealer:
@@ -78,6 +84,9 @@ class Store:
 
     def lock(self, key: str) -> contextlib.AbstractContextManager:
         raise NotImplementedError
+
+    def ping(self) -> None:
+        """StoreUnavailable unless the store answers now (a folder always does)."""
 
     def update(self, key: str, change: Callable, timeout: int):
         """Apply ``change(old) -> new`` under the key's lock and store the result; return it."""
@@ -128,14 +137,19 @@ class FileStore(Store):
     def set(self, key, value, timeout):
         record = json.dumps({"expires": self.clock() + max(timeout, 1),
                              "value": self.sealer.seal(value)})
-        handle, temporary = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
+        except OSError as error:
+            raise StoreUnavailable(f"the store's folder refuses new files ({error})") from None
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as target:
                 target.write(record)
             os.replace(temporary, self._path(key))  # readers see the old value or the new one
-        except BaseException:
+        except BaseException as error:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(temporary)
+            if isinstance(error, OSError):  # a full disk: nothing was half-written
+                raise StoreUnavailable(f"the store could not write ({error})") from None
             raise
         self._writes += 1
         if self._writes % PURGE_EVERY == 0:
@@ -190,7 +204,9 @@ def _same_file(handle, path: str) -> bool:
 
 
 class RedisStore(Store):
-    """Redis keys under ``prefix`` holding sealed values, and ``redis.lock.Lock`` per key."""
+    """Redis keys under ``prefix`` holding sealed values, and ``redis.lock.Lock`` per key. The
+    client's socket timeouts bound every call; a Redis that does not answer raises
+    :class:`StoreUnavailable`."""
 
     def __init__(self, client, sealer: Sealer, prefix: str = "cal:",
                  lock_wait: float = LOCK_WAIT_SECONDS):
@@ -199,24 +215,41 @@ class RedisStore(Store):
         self.prefix = prefix
         self.lock_wait = lock_wait
 
+    @contextlib.contextmanager
+    def _answering(self) -> Iterator[None]:
+        try:
+            yield
+        except (RedisConnectionError, RedisTimeoutError) as error:
+            raise StoreUnavailable(f"Redis does not answer ({type(error).__name__})") from None
+
     def get(self, key):
-        raw = self.client.get(self.prefix + key)
+        with self._answering():
+            raw = self.client.get(self.prefix + key)
         return self.sealer.open(raw) if raw is not None else None
 
     def set(self, key, value, timeout):
-        self.client.set(self.prefix + key, self.sealer.seal(value), ex=max(int(timeout), 1))
+        with self._answering():
+            self.client.set(self.prefix + key, self.sealer.seal(value), ex=max(int(timeout), 1))
 
     def delete(self, key):
-        self.client.delete(self.prefix + key)
+        with self._answering():
+            self.client.delete(self.prefix + key)
+
+    def ping(self) -> None:
+        """StoreUnavailable unless Redis answers now."""
+        with self._answering():
+            self.client.ping()
 
     @contextlib.contextmanager
     def lock(self, key) -> Iterator[None]:
         lock = self.client.lock(self.prefix + "lock:" + key, timeout=LOCK_SECONDS,
                                 blocking_timeout=self.lock_wait)
-        if not lock.acquire():
+        with self._answering():
+            acquired = lock.acquire()
+        if not acquired:
             raise StoreBusy(f"the lock of {key.split(':', 1)[0]} is held")
         try:
             yield
         finally:
-            with contextlib.suppress(LockError):  # expired while held: nothing left to free
-                lock.release()
+            with contextlib.suppress(LockError, RedisConnectionError, RedisTimeoutError):
+                lock.release()  # expired while held, or Redis gone: nothing left to free

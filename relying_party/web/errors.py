@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-from flask import Flask, jsonify, redirect, render_template, request, session, url_for
+from flask import Flask, g, jsonify, redirect, render_template, request, session, url_for
 from flask.globals import request_ctx
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -23,7 +23,7 @@ from ..anypoint.errors import (
 )
 from ..anypoint.trace import fingerprint
 from ..delegation.probes import CannotRevoke
-from ..delegation.store import StoreBusy
+from ..delegation.store import StoreBusy, StoreUnavailable
 from ..oidc.provider import IssuerMismatch
 from ..oidc.signin import SignInFailed
 from ..services import services
@@ -106,6 +106,17 @@ def init_app(app: Flask) -> None:
     def sign_in_failed(error: SignInFailed):
         return render_problem(Problem(error.status, "Sign-in did not complete", error.message,
                                       error.code))
+
+    @app.errorhandler(StoreUnavailable)
+    def store_unavailable(error: StoreUnavailable):
+        log.warning("the session store does not answer: %s", error)
+        g.store_down = str(error)  # so the session is not saved: one wait per request, not two
+        return render_problem(Problem(
+            503, "This app cannot reach its session store",
+            "The app keeps your session and your delegation in its store "
+            f"({services().settings.session_backend}), which is not answering right now: "
+            f"{error}. Nothing was changed. Try again in a minute; you stay signed in once "
+            "it answers again.", "temporarily_unavailable"))
 
     @app.errorhandler(StoreBusy)
     def store_busy(_error: StoreBusy):

@@ -1,29 +1,99 @@
-"""Server-side sessions (Flask-Session 0.8) and the token/trace store on the same backend.
+"""Server-side sessions (Flask-Session 0.8) kept in the app's own store, on the same backend as
+token sets and traces (files under instance/, or Redis).
 
 The cookie holds only an opaque id; ``__Host-`` prefix and ``Secure`` when served over https.
 Idle lifetime = ``SESSION_IDLE_MINUTES`` (refreshed on each request); absolute lifetime is checked
-in ``before_request`` against the sign-in time.
+in ``before_request`` against the sign-in time. A session record is written only when there is
+something to keep: an anonymous visitor leaves nothing behind, so no amount of anonymous traffic
+can push out a signed-in user's session (the store is not a cache: it never evicts).
+
+When the store does not answer (Redis down or hanging: its socket timeouts bound the wait), the
+request gets an empty session and every page but the health checks answers 503 in words; the
+app serves again as soon as the store answers, without a restart.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 from datetime import timedelta
 
 import redis
-from cachelib.file import FileSystemCache
-from flask import Flask, session
-from flask_session import Session
+from cachelib.base import BaseCache
+from flask import Flask, g, request, session
+from flask_session.cachelib import CacheLibSessionInterface
 
 from .. import clock
-from ..delegation.store import FileStore, RedisStore, Sealer, Store
+from ..delegation.store import FileStore, RedisStore, Sealer, Store, StoreUnavailable
 from ..settings import Settings
 from .guards import end_delegation
 
+log = logging.getLogger(__name__)
+#: Endpoints that answer without a session store: liveness, readiness, the stylesheet.
+STORELESS = frozenset({"dashboard.healthz", "dashboard.readyz", "static"})
+
+
+class StoreCache(BaseCache):
+    """cachelib's interface over the app's store, so Flask-Session keeps sessions there."""
+
+    def __init__(self, store: Store):
+        super().__init__()
+        self.store = store
+
+    def get(self, key: str):
+        return self.store.get(key)
+
+    def set(self, key: str, value, timeout: int | None = None) -> bool:
+        self.store.set(key, value, timeout or 3600)
+        return True
+
+    def delete(self, key: str) -> bool:
+        self.store.delete(key)
+        return True
+
+
+class ResilientSessionInterface(CacheLibSessionInterface):
+    """Flask-Session's interface, except that a store that does not answer gives an empty
+    session marked ``g.store_down`` (the page then says so) instead of an exception that no
+    error page could render, and saving is then skipped."""
+
+    def open_session(self, app, request):
+        try:
+            return super().open_session(app, request)
+        except StoreUnavailable as error:
+            g.store_down = str(error)
+            return self.session_class(sid=self._generate_sid(self.sid_length),
+                                      permanent=self.permanent)
+
+    def save_session(self, app, session, response):
+        if g.get("store_down"):
+            return
+        try:
+            super().save_session(app, session, response)
+        except StoreUnavailable as error:
+            log.warning("the session was not saved: %s", error)
+
+
+def sealer_of(settings: Settings) -> Sealer:
+    keys = [key.get_secret_value().encode() for key in settings.store_keys]
+    return Sealer(keys) if keys else Sealer.from_secret(settings.secret_key.get_secret_value())
+
+
+def store_of(app: Flask, settings: Settings) -> Store:
+    """The app's store on ``settings.session_backend``."""
+    if settings.session_backend == "redis":
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_timeout=settings.redis_timeout_seconds,
+            socket_connect_timeout=settings.redis_timeout_seconds, retry_on_timeout=False)
+        return RedisStore(client, sealer_of(settings), settings.redis_prefix,
+                          settings.store_lock_wait_seconds)
+    return FileStore(os.path.join(app.instance_path, "store"), sealer_of(settings),
+                     settings.store_lock_wait_seconds, clock=clock.now)
+
 
 def init_app(app: Flask, settings: Settings) -> Store:
-    """Configure Flask-Session for ``settings.session_backend``; return the matching Store."""
+    """Configure Flask-Session over the app's store; return the store."""
     secure = settings.secure_cookies
     app.config.update(
         SESSION_COOKIE_NAME="__Host-cal_session" if secure else "cal_session",
@@ -34,24 +104,16 @@ def init_app(app: Flask, settings: Settings) -> Store:
         SESSION_PERMANENT=True,
         SESSION_REFRESH_EACH_REQUEST=True,
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
-        SESSION_KEY_PREFIX=settings.redis_prefix + "session:",
-        SESSION_ID_LENGTH=32,
     )
-    keys = [key.get_secret_value().encode() for key in settings.store_keys]
-    sealer = Sealer(keys) if keys else Sealer.from_secret(settings.secret_key.get_secret_value())
-    if settings.session_backend == "redis":
-        client = redis.Redis.from_url(settings.redis_url)
-        app.config.update(SESSION_TYPE="redis", SESSION_REDIS=client)
-        store: Store = RedisStore(client, sealer, settings.redis_prefix,
-                                  settings.store_lock_wait_seconds)
-    else:
-        base = os.path.join(app.instance_path, "sessions")
-        os.makedirs(base, exist_ok=True)
-        app.config.update(SESSION_TYPE="cachelib",
-                          SESSION_CACHELIB=FileSystemCache(base, threshold=2000))
-        store = FileStore(os.path.join(app.instance_path, "store"), sealer,
-                          settings.store_lock_wait_seconds)
-    Session(app)
+    store = store_of(app, settings)
+    app.session_interface = ResilientSessionInterface(
+        client=StoreCache(store), key_prefix="session:", use_signer=False, permanent=True,
+        sid_length=32)
+
+    @app.before_request
+    def refuse_without_a_store():
+        if g.get("store_down") and request.endpoint not in STORELESS:
+            raise StoreUnavailable(g.store_down)
 
     @app.before_request
     def enforce_absolute_lifetime():
@@ -64,8 +126,8 @@ def init_app(app: Flask, settings: Settings) -> Store:
 
 def browser_id() -> str:
     """An opaque id for this browser's session, kept across sign-in; sign-in flows are bound to
-    it. Set on the home page already, so that a request in flight while ``/login`` runs writes
-    the session back with the same id."""
+    it. Created by /login, the first request that has something to keep: before it, requests
+    write no session, so none in flight can write one back without it."""
     if "browser" not in session:
         session["browser"] = secrets.token_urlsafe(24)
     return session["browser"]

@@ -21,8 +21,10 @@ def trace_key() -> str:
 
 
 def record(exchange: Exchange) -> None:
-    """Recorder for AnypointClient: append to the current session's trace (no request: dropped)."""
-    if not has_request_context():
+    """Recorder for AnypointClient: append to the current session's trace. Dropped outside a
+    request, and for a visitor who has no trace yet (an anonymous page keeps no state: /login
+    starts the trace)."""
+    if not has_request_context() or "trace_id" not in session:
         return
     services().store.update(trace_key(), lambda entries: prepend(entries or [], exchange,
                                                                   TRACE_LIMIT), TRACE_SECONDS)

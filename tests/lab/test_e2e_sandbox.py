@@ -11,8 +11,10 @@ import hashlib
 import secrets
 from urllib.parse import parse_qs, urljoin, urlsplit
 
+import pytest
 import requests
 
+from tests.support.labs import LabOnSandbox
 from tests.support.pages import Forms
 
 JSON = {"Accept": "application/json"}
@@ -122,8 +124,16 @@ def test_lab_revoke_refresh_token_on_the_sandbox(sandbox_lab):
     browser.close()
 
 
-def test_expired_access_token_is_refused_and_refresh_renews_it(sandbox_lab, clock):
-    lab = sandbox_lab
+@pytest.fixture
+def idle_two_hours(tmp_path):
+    """The lab with sessions idle for up to two hours: longer than an access token lives."""
+    instance = LabOnSandbox(tmp_path, rp_settings={"SESSION_IDLE_MINUTES": "120"})
+    yield instance
+    instance.stop()
+
+
+def test_expired_access_token_is_refused_and_refresh_renews_it(idle_two_hours, clock):
+    lab = idle_two_hours
     browser = requests.Session()
     lab.sign_in(browser)
     clock.advance(3600)  # the sandbox's clock: the access token's whole lifetime

@@ -9,12 +9,12 @@ from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import cachelib.file
 import flask
 import flask.sessions
 import pytest
 import requests
 
+from relying_party import clock as app_clock
 from relying_party import create_app
 from tests.support.labs import rp_config
 
@@ -23,13 +23,12 @@ MAX_REASON = "your session reached its maximum length"
 
 
 class Clock:
-    """Moves "now" forward for the session machinery only: cachelib's FileSystemCache (which
-    stores each session record with its deadline and refuses it after that) and Flask's cookie
-    expiry. The relying party's own clock (token expiry, the absolute lifetime) is untouched."""
+    """Moves "now" forward for the relying party (its store keeps each session record with its
+    deadline and refuses it after that) and for Flask's cookie expiry."""
 
     def __init__(self, monkeypatch):
         self.offset = 0.0
-        real_time = cachelib.file.time
+        real_time = app_clock.source
         clock = self
 
         class ShiftedDatetime(datetime):
@@ -37,7 +36,7 @@ class Clock:
             def now(cls, tz=None):
                 return datetime.now(tz) + timedelta(seconds=clock.offset)
 
-        monkeypatch.setattr(cachelib.file, "time", lambda: real_time() + clock.offset)
+        monkeypatch.setattr(app_clock, "source", lambda: real_time() + clock.offset)
         monkeypatch.setattr(flask.sessions, "datetime", ShiftedDatetime)
 
     def advance(self, minutes: float) -> None:
@@ -190,7 +189,8 @@ def test_session_idle_for_longer_than_the_idle_lifetime_is_not_honoured(lab, clo
     page = rp.browser.get(rp.url + "/")
     assert page.status_code == 200 and "Sign in with Anypoint" in page.text
     assert "Hello," not in page.text
-    assert rp.browser.cookies["cal_session"] != sid  # a fresh, anonymous session
+    # The stale cookie names nothing, and the anonymous page wrote no session in its place.
+    assert "user" not in session_record(rp, rp.browser.cookies["cal_session"])
 
 
 # --- https: Secure and the __Host- prefix --------------------------------------------------------
@@ -204,7 +204,12 @@ def test_https_cookie_is_secure_with_host_prefix(lab, tmp_path):
 
     home = client.get("/", base_url="https://localhost")
     assert home.status_code == 200
-    cookies = home.headers.getlist("Set-Cookie")
+    assert home.headers.getlist("Set-Cookie") == []  # an anonymous visit keeps nothing
+
+    # The sign-in is the first request with something to keep: its cookie.
+    login = client.get("/login", base_url="https://localhost")
+    assert login.status_code == 302
+    cookies = login.headers.getlist("Set-Cookie")
     assert len(cookies) == 1, cookies
     name, sid, attributes = cookie_parts(cookies[0])
     assert name == "__Host-cal_session" and sid
@@ -214,8 +219,6 @@ def test_https_cookie_is_secure_with_host_prefix(lab, tmp_path):
     assert cookies[0].endswith("; Secure; HttpOnly; Path=/; SameSite=Lax"), cookies[0]
 
     # The app reads that cookie back: a whole sign-in over https ends signed in.
-    login = client.get("/login", base_url="https://localhost")
-    assert login.status_code == 302
     authorize = requests.get(login.headers["Location"], allow_redirects=False, timeout=10)
     callback = urlsplit(authorize.headers["Location"])
     assert callback.netloc == "localhost" and callback.path == "/auth/callback"

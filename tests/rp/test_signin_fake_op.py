@@ -63,29 +63,36 @@ def test_parallel_tabs_each_complete(lab):
     assert rp.session()["authenticated"] is True
 
 
-def _session_record(rp) -> dict:
-    """The server-side session record of ``rp.browser``, as a request would load it."""
-    cookie = f"cal_session={rp.browser.cookies.get('cal_session')}"
-    with rp.app.test_request_context(headers={"Cookie": cookie}):
-        return dict(rp.app.session_interface.open_session(rp.app, flask.request))
+def _loaded(rp):
+    """The session a request of ``rp.browser`` loads now (with the cookies it has now)."""
+    cookies = "; ".join(f"{c.name}={c.value}" for c in rp.browser.cookies)
+    with rp.app.test_request_context(headers={"Cookie": cookies} if cookies else {}):
+        return rp.app.session_interface.open_session(rp.app, flask.request)
 
 
-def _write_back(rp, record: dict) -> None:
-    """Save ``record`` as this browser's session, as a request that loaded it earlier would."""
-    cookie = f"cal_session={rp.browser.cookies.get('cal_session')}"
-    with rp.app.test_request_context(headers={"Cookie": cookie}):
-        stale = rp.app.session_interface.open_session(rp.app, flask.request)
-        stale.clear()
-        stale.update(record)
+def _written_back(rp, stale) -> None:
+    """Save a session loaded earlier, as a slow request that loaded it ends later."""
+    with rp.app.test_request_context():
         rp.app.session_interface.save_session(rp.app, stale, rp.app.response_class())
 
 
 def test_a_request_in_flight_during_login_does_not_lose_the_sign_in(lab):
     rp = lab()
     rp.browser.get(rp.url + "/")
-    before_login = _session_record(rp)
+    before_login = _loaded(rp)  # e.g. a poll that started before /login and ends after it
     callback = rp.start_login()
-    _write_back(rp, before_login)  # e.g. a status poll that started before /login ended later
+    _written_back(rp, before_login)
+    assert rp.browser.get(callback).status_code == 200
+    assert rp.session()["authenticated"] is True
+
+
+def test_a_request_in_flight_during_a_second_login_does_not_lose_it(lab):
+    rp = lab()
+    rp.sign_in()
+    rp.browser.get(rp.url + "/access")
+    before_login = _loaded(rp)  # signed in: it holds the browser id /login binds the flow to
+    callback = rp.start_login()
+    _written_back(rp, before_login)
     assert rp.browser.get(callback).status_code == 200
     assert rp.session()["authenticated"] is True
 
