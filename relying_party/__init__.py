@@ -40,7 +40,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     from .oidc.provider import Provider
     from .oidc.signin import refresher
     from .services import EXTENSION, Services
-    from .web import csrf, errors, logs, security, sessions
+    from .web import budget, csrf, errors, logs, security, sessions
     from .web.trace import record
 
     settings = load_settings(overrides, env_file)
@@ -58,7 +58,8 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     client = AnypointClient(settings.anypoint_url, settings.client_id,
                             settings.client_secret.get_secret_value(),
                             (settings.http_connect_timeout, settings.http_timeout), record,
-                            upload_timeout=settings.upload_answer_timeout)
+                            upload_timeout=settings.upload_answer_timeout,
+                            deadline=settings.platform_deadline_seconds)
     provider = Provider(settings, client)
     tokens = TokenStore(store, None, settings.refresh_margin_seconds,
                         keep_seconds=settings.session_max_hours * 3600)
@@ -71,6 +72,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     logs.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
+    budget.init_app(app, settings.platform_deadline_seconds)
     app.jinja_env.filters["when"] = _when
     for module in (dashboard, auth, access, lab, deploy, cicd, activity):
         app.register_blueprint(module.bp)

@@ -105,6 +105,9 @@ class Settings(_Source):
         "auto", alias="CLIENT_AUTH_METHOD")
     http_connect_timeout: float = Field(3.05, alias="HTTP_CONNECT_TIMEOUT", ge=0.01, le=60)
     http_timeout: float = Field(10, alias="HTTP_TIMEOUT", ge=0.01, le=60)
+    platform_deadline_seconds: float = Field(15, alias="PLATFORM_DEADLINE_SECONDS", gt=0,
+                                             le=120)
+    upload_min_mb_per_second: float = Field(1, alias="UPLOAD_MIN_MB_PER_SECOND", gt=0)
     upload_answer_timeout: float = Field(15, alias="UPLOAD_ANSWER_TIMEOUT", ge=0.01, le=600)
     deploy_max_upload_mb: float = Field(200, alias="DEPLOY_MAX_UPLOAD_MB", gt=0, le=2048)
     session_idle_minutes: int = Field(60, alias="SESSION_IDLE_MINUTES", ge=1)

@@ -1,7 +1,8 @@
 """The one module that talks HTTP to the OpenID provider and the Anypoint Platform.
 
-One ``requests.Session`` per app, a User-Agent, (connect, read) timeouts on every call, and a small
-exception family that views map to pages (see ``errors.py``):
+One ``requests.Session`` per app, a User-Agent, (connect, read) timeouts and a whole-call
+deadline on every call (``deadlines``: no call outlives ``deadline`` seconds or the current
+budget), and a small exception family that views map to pages (see ``errors.py``):
 
 - :class:`PlatformUnavailable` — unreachable, timed out, 5xx or garbage: a 502/503 page.
 - :class:`DelegationEnded` — 401 from an API (or ``invalid_grant`` on refresh): sign in again.
@@ -28,6 +29,8 @@ from urllib.parse import quote
 import requests
 from urllib3.exceptions import NewConnectionError
 
+from . import deadlines
+from .deadlines import DeadlineAdapter
 from .errors import (
     DelegationEnded,
     MissingScope,
@@ -81,15 +84,20 @@ class AnypointClient:
 
     def __init__(self, base_url: str, client_id: str, client_secret: str,
                  timeout: tuple[float, float], recorder: Callable[[Exchange], None],
-                 upload_timeout: float | None = None):
+                 upload_timeout: float | None = None, deadline: float = 15.0):
         self.base_url = base_url.rstrip("/")
         self.client_id = client_id
         self._client_secret = client_secret
         self.timeout = timeout
         #: How long to wait for the answer once an upload is sent (the platform inspects it).
         self.upload_timeout = upload_timeout or timeout[1]
+        #: The longest any one call may take, whole (an upload: as long as its budget allows).
+        self.deadline = deadline
         self.recorder = recorder
         self.http = requests.Session()
+        adapter = DeadlineAdapter()
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
         self.http.headers["User-Agent"] = USER_AGENT
         self.http.headers["Accept"] = "application/json"
 
@@ -116,18 +124,31 @@ class AnypointClient:
         secrets += tuple(v for v in (form or {}).values() if isinstance(v, str) and len(v) > 16)
         shown = self._shown(headers, form, body if body is not None else kwargs.get("json"))
         timeout = (self.timeout[0], self.upload_timeout) if upload else self.timeout
+        budget_left = deadlines.left()
+        if upload:  # as long as its budget allows (the page sized it for the upload)
+            allowed = budget_left if budget_left is not None else 24 * 3600.0
+        else:
+            allowed = self.deadline if budget_left is None else min(self.deadline, budget_left)
+        if allowed <= 0:
+            self.recorder(Exchange.build(label, method, url, None, 0, request=shown,
+                                         error="not sent: the page's time for Anypoint is spent",
+                                         secrets=secrets))
+            raise PlatformUnavailable(f"{url} not called: no time left", url=url, sent=False)
         started = time.monotonic()
         try:
-            response = self.http.request(method, url, headers=headers,
-                                         data=form if form is not None else body,
-                                         timeout=timeout, allow_redirects=False, **kwargs)
+            with deadlines.Watchdog(allowed) as watchdog:
+                response = self.http.request(method, url, headers=headers,
+                                             data=form if form is not None else body,
+                                             timeout=timeout, allow_redirects=False, **kwargs)
         except requests.RequestException as error:
             took = int((time.monotonic() - started) * 1000)
-            kind = "timed out" if isinstance(error, requests.Timeout) else "could not be reached"
+            kind = ("took longer than the deadline" if watchdog.fired else
+                    "timed out" if isinstance(error, requests.Timeout) else "could not be reached")
             self.recorder(Exchange.build(label, method, url, None, took, request=shown,
                                          error=f"{type(error).__name__}: {kind}",
                                          secrets=secrets))
-            raise PlatformUnavailable(f"{url} {kind}", url=url, sent=_maybe_sent(error)) from None
+            sent = watchdog.fired or _maybe_sent(error)
+            raise PlatformUnavailable(f"{url} {kind}", url=url, sent=sent) from None
         took = int((time.monotonic() - started) * 1000)
         answer = _body(response)
         if isinstance(answer, dict):

@@ -165,9 +165,10 @@ class FileStore(Store):
         for entry in os.scandir(self.data_dir):
             if entry.name.endswith(".json"):
                 removed += self._read(entry.path) is None
-            elif entry.name.endswith(".tmp") and entry.stat().st_mtime < self.clock() - 3600:
-                with contextlib.suppress(FileNotFoundError):
-                    os.remove(entry.path)
+            elif entry.name.endswith(".tmp"):
+                with contextlib.suppress(FileNotFoundError):  # renamed by its writer meanwhile
+                    if entry.stat().st_mtime < self.clock() - 3600:
+                        os.remove(entry.path)
         return removed
 
     @contextlib.contextmanager

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from flask import jsonify, redirect, render_template, request, session, url_for
 
+from ..anypoint import deadlines
 from ..anypoint.cloudhub import CloudHub
 from ..anypoint.errors import MissingScope, NotFound, PlatformError, PlatformUnavailable
 from ..web.problem import Problem
@@ -23,6 +24,7 @@ from .support import (
     max_file_bytes,
     operation_refusal,
     unavailable,
+    upload_budget,
 )
 from .views import bp
 
@@ -126,7 +128,11 @@ def redeploy(env_id: str, name: str):
     if jar is None:
         return _page(delegation(), env_id, name, 400,
                      redeploy_error="Choose the new JAR file to deploy.")
-    return _act(env_id, name, "manage", lambda ch: ch.redeploy(name, jar),
+    def upload(cloudhub: CloudHub) -> None:
+        with deadlines.replaced(upload_budget()):
+            cloudhub.redeploy(name, jar)
+
+    return _act(env_id, name, "manage", upload,
                 f"Redeploying {name} with {jar.filename}.")
 
 

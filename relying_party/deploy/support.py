@@ -128,3 +128,12 @@ def unavailable(error: PlatformUnavailable, what: str) -> tuple[str, int]:
                 "minute."), 503
     return ("Anypoint did not answer in time, so this app cannot tell whether it went through. "
             "Check the application's status below before you try again."), 504
+
+
+def upload_budget() -> float:
+    """The seconds an upload of this request's size may take with the platform: the page's own
+    budget, the wait for the answer, and the body at UPLOAD_MIN_MB_PER_SECOND at least."""
+    settings = services().settings
+    megabytes = (request.content_length or 0) / MEGABYTE
+    return (settings.platform_deadline_seconds + settings.upload_answer_timeout
+            + megabytes / settings.upload_min_mb_per_second)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..anypoint import deadlines
 from ..anypoint.catalogue import name_problem
 from ..anypoint.cloudhub import app_info
 from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
@@ -25,6 +26,7 @@ from .support import (
     max_upload_bytes,
     operation_refusal,
     unavailable,
+    upload_budget,
 )
 
 bp = Blueprint("deploy", __name__, url_prefix="/deploy")
@@ -81,7 +83,8 @@ def create():
     info = app_info(deploy.name, deploy.runtime, deploy.worker_size, deploy.workers,
                     deploy.region, deploy.properties)
     try:
-        user.cloudhub(deploy.environment).deploy(info, jar)
+        with deadlines.replaced(upload_budget()):
+            user.cloudhub(deploy.environment).deploy(info, jar)
     except MissingScope as error:
         page["deploy_refusal"] = operation_refusal(
             user.tokens, "deploy", error, url_for("deploy.index", environment=deploy.environment))

@@ -8,6 +8,7 @@ without loading the app: a pipeline needs only the client-credentials connected 
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import NoReturn
 
 import click
 
+from ..anypoint import deadlines
 from ..anypoint.catalogue import MAX_WORKERS, REGIONS, WORKER_SIZES, name_problem
 from ..anypoint.client import AnypointClient
 from ..settings import SettingsError, load_ci_settings
@@ -47,6 +49,21 @@ Exit status:
   4  Anypoint unreachable or unavailable, or --timeout reached
 
 Progress goes to standard error; --json prints one JSON object on standard output."""
+
+
+class Seconds(click.ParamType):
+    """A finite number of seconds from 1 to a day (``nan``, ``inf`` and negatives refused)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx) -> float:
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not 1 <= seconds <= 86400:
+            self.fail(f"{value!r} must be a number of seconds from 1 to 86400", param, ctx)
+        return seconds
 
 
 def _worker_size(_ctx, _param, value: str | None) -> str | None:
@@ -94,8 +111,8 @@ def _properties(_ctx, _param, values: tuple[str, ...]) -> dict[str, str] | None:
               metavar="KEY=VALUE", help="Application property; repeatable.")
 @click.option("--wait/--no-wait", default=True, show_default=True,
               help="Wait until the application is STARTED or failed.")
-@click.option("--timeout", type=click.FloatRange(1), default=600, show_default=True,
-              metavar="SECONDS", help="How long to wait.")
+@click.option("--timeout", type=Seconds(), default=600, show_default=True, metavar="SECONDS",
+              help="How long the whole deployment may take, calls to Anypoint included.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON on stdout.")
 def deploy(jar: Path, environment: str, name: str, runtime: str | None, workers: int | None,
            worker_size: str | None, region: str | None, properties: dict | None, wait: bool,
@@ -112,7 +129,8 @@ def deploy(jar: Path, environment: str, name: str, runtime: str | None, workers:
                             settings.client_secret.get_secret_value(),
                             HTTP_TIMEOUT, progress.call)
     try:
-        outcome = run_deploy(client, plan, progress)
+        with deadlines.budget(timeout):  # every call, the upload and the wait: all in time
+            outcome = run_deploy(client, plan, progress)
     finally:
         client.http.close()
     _finish(outcome, as_json)

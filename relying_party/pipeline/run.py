@@ -18,6 +18,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Protocol
 
+from ..anypoint import deadlines
 from ..anypoint.client import AnypointClient
 from ..anypoint.cloudhub import CloudHub, Jar, app_info
 from ..anypoint.errors import (
@@ -135,6 +136,10 @@ def deploy(client: AnypointClient, plan: Plan, progress: Progress,
         outcome.error = f"Anypoint refused: {error.message}"
     except PlatformUnavailable as error:
         outcome.code, outcome.error = ExitCode.UNAVAILABLE, f"Anypoint is unavailable: {error}"
+        if (deadlines.left() or 1.0) <= 0:  # the command's --timeout ran out mid-call
+            last = outcome.application.status if outcome.application else "none yet"
+            outcome.error = (f"Timed out after {plan.timeout:g} s deploying {plan.name} "
+                             f"(last status {last}).")
     except PlatformError as error:
         rejected = error.status is not None and 400 <= error.status < 500
         outcome.code = ExitCode.USAGE if rejected else ExitCode.UNAVAILABLE
@@ -255,9 +260,13 @@ def _wait(cloudhub: CloudHub, plan: Plan, progress: Progress, outcome: Outcome, 
         if app.status == "STARTED" and not app.transitional:
             progress.waited()
             return
-        if elapsed >= plan.timeout:
+        left = plan.timeout - elapsed
+        budget = deadlines.left()  # the whole command's --timeout, when it runs under one
+        if budget is not None:
+            left = min(left, budget - 0.1)  # keep a moment to say so
+        if left <= 0:
             progress.waited()
             raise Stop(ExitCode.UNAVAILABLE, f"Timed out after {plan.timeout:g} s waiting for "
                        f"{plan.name} to start (last status {app.status}).")
-        sleep(min(pause, max(plan.timeout - elapsed, 0.05)))
+        sleep(min(pause, max(left, 0.05)))
         pause = min(pause * 2, 5.0)

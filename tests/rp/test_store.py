@@ -125,3 +125,29 @@ def test_a_page_that_cannot_have_the_token_lock_is_a_503_in_words(tmp_path):
     assert answer.status_code == 503
     assert "still updating your session" in answer.get_data(as_text=True)
     assert fake.calls == []
+
+
+def test_a_sweep_while_others_write_never_fails(tmp_path):
+    store, failures = FileStore(str(tmp_path), SEALER), []
+
+    def write(n):
+        try:
+            for round_ in range(300):
+                store.set(f"trace:{n}:{round_ % 7}", {"n": n}, 60)
+        except Exception as error:  # any failure at all is the test's to report
+            failures.append(error)
+
+    def sweep():
+        try:
+            for _ in range(200):
+                store.purge()
+        except Exception as error:  # likewise
+            failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(4)]
+    threads.append(threading.Thread(target=sweep))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -15,7 +15,7 @@ import secrets
 import time
 from urllib.parse import urlencode
 
-from flask import Flask, jsonify, redirect, request
+from flask import Flask, Response, jsonify, redirect, request
 from joserfc import jwk, jws
 
 CLIENT_ID = "lab-client"
@@ -31,6 +31,8 @@ DEFAULTS = {
     "token_status": 200,           # e.g. 500
     "token_hang": 0.0,             # seconds the token endpoint sleeps
     "revoke_status": 200,          # e.g. 503: the revocation endpoint fails
+    "trickle": 0.0,                # seconds between the bytes of userinfo's and introspect's
+                                   # answers (each read gets a byte in time; the whole never)
     "auth_methods": ["client_secret_basic", "client_secret_post"],
     "end_session": False,
     "expires_in": 3600,
@@ -58,6 +60,21 @@ class FakeOP:
         n = len(self.keys) + 1
         params = {"kid": f"key-{n}", "use": "sig"}
         self.keys.append(jwk.RSAKey.generate_key(2048, parameters=params))
+
+    def answer(self, response: Response) -> Response:
+        """``response``, or, with the ``trickle`` knob, the same bytes one by one, slowly."""
+        if not self.knobs["trickle"]:
+            return response
+        body, pause = response.get_data() + b" " * 2000, self.knobs["trickle"]
+
+        def slowly():
+            for byte in body:
+                time.sleep(pause)
+                yield bytes([byte])
+
+        return Response(slowly(), status=response.status_code, direct_passthrough=True,
+                        headers={"Content-Type": "application/json",
+                                 "Content-Length": str(len(body))})
 
     def _count(self, name):
         self.calls[name] = self.calls.get(name, 0) + 1
@@ -193,8 +210,8 @@ class FakeOP:
             token = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
             if token not in op.access:
                 return jsonify(error="invalid_token"), 401
-            return jsonify(sub=op.knobs["userinfo_sub"] or op.access[token], name="Ada Lovelace",
-                           email="ada@example.com")
+            return op.answer(jsonify(sub=op.knobs["userinfo_sub"] or op.access[token],
+                                     name="Ada Lovelace", email="ada@example.com"))
 
         @app.post("/op/revoke")
         def revoke():
@@ -215,6 +232,6 @@ class FakeOP:
             if not client_ok():
                 return jsonify(error="invalid_client"), 401
             value = request.form.get("token", "")
-            return jsonify(active=value in op.access or value in op.refresh)
+            return op.answer(jsonify(active=value in op.access or value in op.refresh))
 
         return app

@@ -1,0 +1,140 @@
+"""Deadlines for calls to the platform: a time budget, and a watchdog that enforces it.
+
+A read timeout bounds each wait for a byte, not a call: a server that sends one byte a second
+holds a request for as long as it likes. So every call runs under a watchdog that shuts its
+connection down when the call's time is up, whatever phase it is in (connecting, sending an
+upload, waiting for headers, reading a trickling body). The time a call may take is the smaller
+of its own limit and what is left of the current *budget*: a page (or the ``flask deploy``
+command) opens a budget, and every call it makes spends from it, so no page waits longer for
+the platform than its budget, however many calls it makes or repeats.
+
+:class:`DeadlineAdapter` is mounted on the client's ``requests.Session``; it tracks the
+sockets a call uses (including kept-alive ones), so the watchdog can shut exactly those down.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.connection import HTTPConnection, HTTPSConnection
+
+_BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar("budget", default=None)
+_WATCHED: contextvars.ContextVar[list | None] = contextvars.ContextVar("watched", default=None)
+
+
+def left() -> float | None:
+    """Seconds left in the current budget (``None``: no budget is open)."""
+    deadline = _BUDGET.get()
+    return None if deadline is None else deadline - time.monotonic()
+
+
+@contextlib.contextmanager
+def budget(seconds: float) -> Iterator[None]:
+    """Spend at most ``seconds`` (or what is left of an enclosing budget) in the block."""
+    outer = _BUDGET.get()
+    deadline = time.monotonic() + seconds
+    token = _BUDGET.set(deadline if outer is None else min(outer, deadline))
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+@contextlib.contextmanager
+def replaced(seconds: float) -> Iterator[None]:
+    """A budget of ``seconds`` from now in the block, whatever is left of the current one (an
+    upload, which needs the time its size needs); the current budget is back afterwards."""
+    token = _BUDGET.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _BUDGET.reset(token)
+
+
+def open_budget(seconds: float) -> contextvars.Token:
+    """Start a budget of ``seconds`` for what follows (a request); :func:`close_budget` ends it."""
+    return _BUDGET.set(time.monotonic() + seconds)
+
+
+def close_budget(token: contextvars.Token) -> None:
+    _BUDGET.reset(token)
+
+
+class _Tracked:
+    """Reports the socket of every request it sends to the watchdog of the call (a new socket
+    when it connects, the kept-alive one when it is reused). The socket, not the connection:
+    a connection that will close forgets its socket while its response still reads from it."""
+
+    def connect(self):
+        super().connect()
+        _watch(self.sock)
+
+    def request(self, *args, **kwargs):
+        if self.sock is not None:
+            _watch(self.sock)
+        return super().request(*args, **kwargs)
+
+
+def _watch(sock) -> None:
+    watched = _WATCHED.get()
+    if watched is not None and sock is not None:
+        watched.append(sock)
+
+
+class _TrackedHTTP(_Tracked, HTTPConnection):
+    pass
+
+
+class _TrackedHTTPS(_Tracked, HTTPSConnection):
+    pass
+
+
+class _TrackedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _TrackedHTTP
+
+
+class _TrackedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _TrackedHTTPS
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """A requests adapter whose connections the watchdog can find."""
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _TrackedHTTPPool,
+                                                   "https": _TrackedHTTPSPool}
+
+
+class Watchdog:
+    """``with Watchdog(seconds) as dog:`` — the connections used in the block are shut down
+    when ``seconds`` have passed; ``dog.fired`` says whether that happened."""
+
+    def __init__(self, seconds: float):
+        self.seconds = max(seconds, 0.0)
+        self.fired = False
+        self._sockets: list = []
+        self._timer = threading.Timer(self.seconds, self._fire)
+        self._timer.daemon = True
+
+    def _fire(self) -> None:
+        self.fired = True
+        for sock in self._sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> Watchdog:
+        self._token = _WATCHED.set(self._sockets)
+        self._timer.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._timer.cancel()
+        _WATCHED.reset(self._token)
