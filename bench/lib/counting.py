@@ -1,7 +1,7 @@
 """The Anypoint sandbox wrapped in a WSGI middleware that counts every call it answers, by
 caller, call and status: how many platform calls the relying party makes, and which.
 
-    gunicorn 'bench.lib.counting:create_sandbox()'     # the sandbox's settings from SANDBOX_*
+    python -m bench.lib.counting --port P              # as python -m anypoint_sandbox serves it
     GET    /__bench__/calls     → [{"caller", "call", "status", "count"}, ...]
     DELETE /__bench__/calls     → starts counting again
 
@@ -90,7 +90,23 @@ class CountingMiddleware:
 
 
 def create_sandbox():
-    """gunicorn's factory: the sandbox (settings from the environment), counted."""
+    """The sandbox (settings from the environment, SANDBOX_BASE_URL among them), counted."""
     from anypoint_sandbox import create_app
 
     return CountingMiddleware(create_app())
+
+
+def main() -> None:
+    """Serve the counted sandbox as ``python -m anypoint_sandbox`` serves the sandbox: werkzeug,
+    threaded (the platform's stand-in is not what the benchmarks measure)."""
+    import argparse
+
+    from werkzeug.serving import run_simple
+
+    parser = argparse.ArgumentParser(description="the Anypoint sandbox, its calls counted")
+    parser.add_argument("--port", type=int, required=True)
+    run_simple("127.0.0.1", parser.parse_args().port, create_sandbox(), threaded=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -3,7 +3,8 @@
 
 ``http.client`` rather than ``requests``: it costs a fraction of the CPU per request, and the
 generator shares the machine's cores with the servers it measures. :func:`ceiling` shows what it
-reaches against a page that does nothing, far above any page it measures.
+reaches against a page that does nothing, and every :class:`Result` says how much of a core the
+generator itself used.
 
     with LoadGenerator() as load:
         result = load.run("http://127.0.0.1:5000", "/", cookies, seconds=5)
@@ -32,10 +33,16 @@ class Result:
     p50_ms: float
     p90_ms: float
     first_failure: str
+    cpu_seconds: float  # the generator's own CPU time over the round (all its threads)
 
     @property
     def rate(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def generator_load(self) -> float:
+        """The share of one core the generator used: far below 1, it was not the bottleneck."""
+        return self.cpu_seconds / self.seconds if self.seconds else 0.0
 
 
 def _client(host: str, port: int, path: str, cookie: str | None, deadline: float,
@@ -71,6 +78,7 @@ def hammer(base_url: str, path: str, cookies: list[str | None], seconds: float,
     parts = urlsplit(base_url)
     latencies: list[float] = []
     failures: list[str] = []
+    cpu = time.process_time()
     started = time.monotonic()
     deadline = started + seconds
     clients = [threading.Thread(target=_client, args=(parts.hostname, parts.port, path, cookie,
@@ -84,7 +92,7 @@ def hammer(base_url: str, path: str, cookies: list[str | None], seconds: float,
     ordered = sorted(latencies) or [0.0]
     return Result(len(latencies), len(failures), elapsed,
                   statistics.median(ordered) * 1000, ordered[int(len(ordered) * 0.9)] * 1000,
-                  failures[0] if failures else "")
+                  failures[0] if failures else "", time.process_time() - cpu)
 
 
 class LoadGenerator:

@@ -77,25 +77,31 @@ def parse_rows(output: str) -> list[dict]:
             if line.startswith(ROW_PREFIX)]
 
 
-def arguments(description: str, rounds: int, seconds: float | None = None,
-              **extra) -> argparse.Namespace:
+def arguments(description: str, rounds: int | None, seconds: float | None = None,
+              quick_rounds: int = 2, **extra) -> argparse.Namespace:
     """The options every script takes: --quick (a fast run that proves it works, figures
-    meaningless), --rounds and, for timed rounds, --seconds; ``extra`` adds ``--name value``."""
+    meaningless), --rounds (unless ``rounds`` is None) and, for timed rounds, --seconds;
+    ``extra`` adds ``--name value`` options with those defaults."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--quick", action="store_true",
                         help="a fast run that proves the script works (figures not meaningful)")
-    parser.add_argument("--rounds", type=int, default=None,
-                        help=f"interleaved rounds per side (default {rounds}, 2 with --quick)")
+    if rounds is not None:
+        parser.add_argument("--rounds", type=int, default=None,
+                            help=f"interleaved rounds per side (default {rounds}, "
+                                 f"{quick_rounds} with --quick)")
     if seconds is not None:
         parser.add_argument("--seconds", type=float, default=None,
                             help=f"seconds per round (default {seconds}, 1 with --quick)")
     for name, default in extra.items():
         parser.add_argument(f"--{name.replace('_', '-')}", type=type(default), default=default)
     args = parser.parse_args()
-    args.rounds = args.rounds or (2 if args.quick else rounds)
+    if rounds is not None:
+        args.rounds = args.rounds or (quick_rounds if args.quick else rounds)
     if seconds is not None:
         args.seconds = args.seconds or (1.0 if args.quick else seconds)
-    print(f"# {os.path.basename(sys.argv[0])}: {args.rounds} rounds"
+    print(f"# {os.path.basename(sys.argv[0])}"
+          + (f": {args.rounds} rounds" if rounds is not None else "")
           + (f" of {args.seconds:g} s" if seconds is not None else "")
+          + ("; --quick: figures not meaningful" if args.quick else "")
           + f"; load average {load_average()}", flush=True)
     return args

@@ -1,6 +1,7 @@
 """The Anypoint sandbox as the benchmarks run it: seeded by its own ``seed --json`` command (as
 ``make demo`` does) with the callbacks of every relying party of the run, served by gunicorn
-behind the call counter (:mod:`bench.lib.counting`).
+behind the call counter (:mod:`bench.lib.counting`), as ``python -m anypoint_sandbox`` serves it
+(werkzeug, threaded; the issue's "today" figures came from it), or under gunicorn.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ class Sandbox:
         return answer.json()["access_token"]
 
 
-def start_sandbox(servers: Servers, redirect_uris: list[str], threads: int = 8,
+def start_sandbox(servers: Servers, redirect_uris: list[str], gunicorn: bool = False,
                   **settings) -> Sandbox:
     """Seed a fresh sandbox database with ``redirect_uris`` for "Connected App Lab" and serve
     it; ``settings`` are SANDBOX_* settings by name (e.g. SANDBOX_ACCESS_TOKEN_TTL)."""
@@ -86,8 +87,12 @@ def start_sandbox(servers: Servers, redirect_uris: list[str], threads: int = 8,
                             text=True)
     if seeded.returncode != 0:
         sys.exit(f"Seeding the sandbox failed:\n{seeded.stderr or seeded.stdout}")
-    server = servers.gunicorn("sandbox", "bench.lib.counting:create_sandbox()", env, port,
-                              threads=threads)
+    if gunicorn:
+        server = servers.gunicorn("sandbox", "bench.lib.counting:create_sandbox()", env, port,
+                                  threads=8)
+    else:
+        server = servers.command("sandbox", ["-m", "bench.lib.counting", "--port", str(port)],
+                                 env, port)
     server.wait_up(DISCOVERY)
     return Sandbox(server, json.loads(seeded.stdout))
 

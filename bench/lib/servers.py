@@ -101,13 +101,20 @@ class Servers:
     def gunicorn(self, name: str, spec: str, env: dict, port: int, workers: int = 1,
                  threads: int = 4) -> Server:
         """Serve the WSGI ``spec`` (``module:factory()``) on 127.0.0.1:``port``."""
+        return self.command(name, ["-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
+                                   "--worker-class", "gthread", "--workers", str(workers),
+                                   "--threads", str(threads), "--pythonpath", str(ROOT),
+                                   "--timeout", "300", "--graceful-timeout", "5",
+                                   "--log-level", "warning", spec], env, port)
+
+    def command(self, name: str, arguments: list[str], env: dict, port: int) -> Server:
+        """Run ``python arguments…`` as a server on 127.0.0.1:``port`` (from ``work/name``)."""
         folder = self.work / name
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / f"{name}.log"
-        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}",
-                   "--worker-class", "gthread", "--workers", str(workers), "--threads",
-                   str(threads), "--pythonpath", str(ROOT), "--timeout", "300",
-                   "--graceful-timeout", "5", "--log-level", "warning", spec]
+        command = [sys.executable, *arguments]
+        env = {**env, "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT),
+                                                                  os.environ.get("PYTHONPATH"))))}
         with log.open("wb") as output:
             process = subprocess.Popen(command, cwd=folder, env={**os.environ, **env},
                                        stdout=output, stderr=subprocess.STDOUT,
