@@ -28,7 +28,7 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 
 from bench.lib.browser import cookie_header, new_browser, sign_in  # noqa: E402
 from bench.lib.load import LoadGenerator  # noqa: E402
-from bench.lib.report import Row, arguments, median, ratio_text, verdict  # noqa: E402
+from bench.lib.report import Row, arguments, median, ratio, ratio_text, verdict  # noqa: E402
 from bench.lib.rps import (  # noqa: E402
     APP_COOKIE,
     BARE_COOKIE,
@@ -104,7 +104,7 @@ def pages_rows(args, servers, load, sandbox, app_port: int,
             mid = {side: {key: median(r[key] for r in results) for key in results[0]}
                    for side, results in rounds.items()}
             app_mid, bare_mid = mid["app"], mid["bare"]
-            ratio = app_mid["rate"] / bare_mid["rate"]
+            factor = ratio(app_mid["rate"], bare_mid["rate"])
             failed = sum(r["failures"] for r in rounds["app"] + rounds["bare"])
             rates.append(bare_mid["rate"])
             generator += [r["generator"] for r in rounds["app"] + rounds["bare"]]
@@ -114,7 +114,7 @@ def pages_rows(args, servers, load, sandbox, app_port: int,
                 + (f", {failed} failed answers" if failed else ""),
                 f"{bare_mid['rate']:.1f} (p50 {bare_mid['p50']:.0f} ms, "
                 f"{bare_mid['cpu_ms']:.1f} ms CPU a view)",
-                ratio_text(ratio), f"≥ {target}", verdict(ratio >= target and not failed)).emit()
+                ratio_text(factor), f"≥ {target}", verdict(factor >= target and not failed)).emit()
         app.stop()
         bare.stop()
         return rates, generator

@@ -44,7 +44,14 @@ def median(values) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def ratio(value: float, baseline: float) -> float:
+    """``value / baseline``; NaN when the baseline measured 0 (e.g. below the CPU clock's tick)."""
+    return value / baseline if baseline else float("nan")
+
+
 def ratio_text(value: float) -> str:
+    if value != value:  # NaN
+        return "n/a"
     return f"{value:.3f}" if value < 0.1 else f"{value:.2f}"
 
 
