@@ -51,7 +51,7 @@ $(BENCH_STAMP): $(STAMP)
 	@touch $(BENCH_STAMP)
 
 # Every row of issue #12's table, each against a baseline measured in the same run (see README,
-# Benchmarks). About 15 minutes; `make bench BENCH_ARGS=--quick` proves it runs in about two.
+# Benchmarks). About 10 minutes; `make bench BENCH_ARGS=--quick` proves it runs in about two.
 bench: $(BENCH_STAMP)
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
