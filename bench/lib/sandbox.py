@@ -1,7 +1,10 @@
 """The Anypoint sandbox as the benchmarks run it: seeded by its own ``seed --json`` command (as
-``make demo`` does) with the callbacks of every relying party of the run, served by gunicorn
-behind the call counter (:mod:`bench.lib.counting`), as ``python -m anypoint_sandbox`` serves it
-(werkzeug, threaded; the issue's "today" figures came from it), or under gunicorn.
+``make demo`` does) with the callbacks of every relying party of the run, and served behind the
+call counter (:mod:`bench.lib.counting`) as ``python -m anypoint_sandbox`` serves it (werkzeug,
+threaded, as the upload benchmark before this harness did), or under gunicorn (``gunicorn=True``).
+
+werkzeug's server closes every connection after its answer, so each platform call of the app
+opens a new one; gunicorn keeps them alive, and takes uploads in more slowly.
 """
 
 from __future__ import annotations

@@ -4,9 +4,9 @@
         app = servers.gunicorn("relying_party:create_app()", env, port=free_port())
         app.workers()    # the worker processes (psutil), whose CPU and memory the rows measure
 
-Every server is served by gunicorn with the production settings of issue #12 (``--workers 1
---threads 4``, gthread) unless a row says otherwise, from a folder of its own (so no ``.env`` of
-the checkout is read), its output in ``<name>.log`` there.
+The relying parties are served by gunicorn with the production settings of issue #12
+(``--workers 1 --threads 4``, gthread) unless a row says otherwise; every server runs from a
+folder of its own (so no ``.env`` of the checkout is read), its output in ``<name>.log`` there.
 """
 
 from __future__ import annotations
