@@ -41,7 +41,7 @@ from .errors import (
 )
 from .models import Environment, MalformedAnswer, Me
 from .multipart import MultipartBody
-from .trace import Exchange
+from .trace import Exchange, fingerprint
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
 T = TypeVar("T")
@@ -213,7 +213,8 @@ class AnypointClient:
 
     def userinfo(self, url: str, access_token: str) -> dict:
         """GET the discovered userinfo endpoint with the access token."""
-        return self._checked(self.exchange("userinfo", "GET", url, bearer=access_token), url)
+        return self._checked(self.exchange("userinfo", "GET", url, bearer=access_token), url,
+                             access_token)
 
     # -- the platform (paths under ANYPOINT_URL only) -----------------------------------------
     def api(self, method: str, path: str, access_token: str, *, label: str = "api", **kwargs):
@@ -226,7 +227,8 @@ class AnypointClient:
         if not path.startswith("/") or path.startswith("//"):
             raise ValueError("platform calls take a path under ANYPOINT_URL, not a URL")
         url = self.base_url + path
-        return self._checked(self.exchange(label, method, url, bearer=access_token, **kwargs), url)
+        return self._checked(self.exchange(label, method, url, bearer=access_token, **kwargs), url,
+                             access_token)
 
     def me(self, access_token: str) -> Me:
         """GET /accounts/api/me as a :class:`Me`."""
@@ -241,7 +243,7 @@ class AnypointClient:
                                             for item in data_list(answer)], body)
 
     @staticmethod
-    def _checked(response: requests.Response, url: str):
+    def _checked(response: requests.Response, url: str, access_token: str):
         body = _body(response)
         status = response.status_code
         if 200 <= status < 300 or status == 304:  # 304: there was nothing to change
@@ -253,7 +255,7 @@ class AnypointClient:
         message = message or (body.get("error_description") if isinstance(body, dict) else None)
         message = message or (body if isinstance(body, str) and body else f"status {status}")
         if status == 401:
-            raise DelegationEnded(str(message), status, url)
+            raise DelegationEnded(str(message), status, url, fingerprint(access_token))
         if status == 403:
             raise MissingScope(str(message), status, url)
         if status == 404:

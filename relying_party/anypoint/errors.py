@@ -38,9 +38,16 @@ class PlatformUnavailable(PlatformError):
 
 
 class DelegationEnded(PlatformError):
-    """The access was revoked or expired beyond refresh (401, or ``invalid_grant``)."""
+    """The access was revoked or expired beyond refresh (401, or ``invalid_grant``). A 401 says
+    which access token it refused (``token``: its fingerprint), so the app can tell whether a
+    newer one is already held."""
 
     http_status = 401
+
+    def __init__(self, message: str, status: int | None = None, url: str | None = None,
+                 token: str | None = None):
+        super().__init__(message, status, url)
+        self.token = token
 
 
 class MissingScope(PlatformError):

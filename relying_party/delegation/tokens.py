@@ -50,23 +50,27 @@ class TokenStore:
         left = tokens.expires_in(now)
         return left is not None and left <= self.margin
 
-    def fresh(self, grant_id: str, force: bool = False) -> TokenSet:
-        """The current token set, refreshed first when due (or when ``force``).
+    def fresh(self, grant_id: str, force: bool = False,
+              rejected: TokenSet | None = None) -> TokenSet:
+        """The current token set, refreshed first when due (or when ``force``). ``rejected`` is
+        the set whose access token the platform refused: it is refreshed only if it is still
+        the current one (a request that met a 401 just after another refreshed uses the new
+        one: one refresh per expiry, however many requests met it).
 
         Raises DelegationEnded when there is no token set, or it expired with no refresh token;
         whatever ``refresh`` raises (DelegationEnded on invalid_grant, PlatformUnavailable…).
         """
-        seen = self.load(grant_id)
+        seen = rejected or self.load(grant_id)
         if seen is None:
             raise DelegationEnded(NO_TOKENS)
-        if not force and not self.due(seen):
+        if not force and rejected is None and not self.due(seen):
             return seen
         with self.store.lock(self.key(grant_id)):
             current = self.load(grant_id)
             if current is None:
                 raise DelegationEnded("the delegation was ended")
             if current.access_token != seen.access_token:
-                return current  # someone else refreshed while we waited for the lock
+                return current  # someone else refreshed (before or while we waited for the lock)
             if not current.refresh_token:
                 if force or (current.expires_in() or 0) <= 0:
                     raise DelegationEnded("the access expired and there is no refresh token")

@@ -63,19 +63,22 @@ def observed(error: DelegationEnded) -> str:
 
 
 def refreshed_after_401(error: DelegationEnded) -> DelegationEnded | None:
-    """A page's API call (GET) got 401: maybe only the access token was revoked. Refresh and
-    return ``None`` to reload the page, or the refusal to report. A token this retry issued that
-    is refused again within 30 s is not retried (no redirect loop)."""
+    """A page's API call (GET) got 401: maybe the access token expired or only it was revoked.
+    Return ``None`` to reload the page — with the token another request already got in the
+    meantime, or else after refreshing — or the refusal to report. A token this retry issued
+    that is refused again within 30 s is not retried (no redirect loop)."""
     if error.status != 401 or request.method != "GET" or not signed_in():
         return error
     tokens = services().tokens
     held = tokens.load(session["grant_id"])
+    if held is not None and error.token and fingerprint(held.access_token) != error.token:
+        return None  # another request refreshed after this one loaded the refused token
     retried = session.get("retried_401") or {}
     if held is None or (retried.get("token") == fingerprint(held.access_token)
                         and clock.now() - retried.get("at", 0) < 30):
         return error
     try:
-        renewed = tokens.fresh(session["grant_id"], force=True)
+        renewed = tokens.fresh(session["grant_id"], rejected=held)
     except DelegationEnded as refusal:
         return DelegationEnded(f"{observed(error)}; then {observed(refusal)}")
     except PlatformError:

@@ -151,7 +151,7 @@ class LabOnSandbox(_App):
             self.sandbox = run_sandbox(tmp_path / "sandbox.db",
                                        redirect_uris=[url + "/auth/callback"], **sandbox_config)
             client = self.sandbox.app_named("Connected App Lab")
-            return create_app({
+            self.settings = {
                 "ANYPOINT_URL": self.sandbox.url,
                 "ANYPOINT_CLIENT_ID": client["client_id"],
                 "ANYPOINT_CLIENT_SECRET": client["client_secret"],
@@ -159,13 +159,23 @@ class LabOnSandbox(_App):
                 "ANYPOINT_POST_LOGOUT_REDIRECT_URI": url + "/",
                 "SECRET_KEY": SECRET_KEY, "INSTANCE_PATH": str(tmp_path / "rp-instance"),
                 **(rp_settings or {}),
-            }, env_file=None)
+            }
+            return create_app(self.settings, env_file=None)
 
         self.rp_server = serve(build_rp)
         self.url = self.rp_server.url
         self.app = self.rp_server.app
         self.user = self.sandbox.user(self.role)
         self.browsers: list[requests.Session] = []
+        self.others: list = []
+
+    def another_process(self):
+        """The same app again, on a port of its own, sharing the store (Redis, or the same
+        instance folder): what a second worker process is. A browser's cookie works on both
+        (cookies are per host, not per port)."""
+        server = serve(lambda _url: create_app(self.settings, env_file=None))
+        self.others.append(server)
+        return server
 
     def sign_in(self, browser: requests.Session, role: str | None = None, scope: str | None = None,
                 **params) -> requests.Response:
@@ -191,7 +201,8 @@ class LabOnSandbox(_App):
     def stop(self) -> None:
         for browser in self.browsers:
             browser.close()
-        self.rp_server.stop()
+        for server in [*self.others, self.rp_server]:
+            server.stop()
         self.sandbox.stop()
 
 
