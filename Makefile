@@ -10,7 +10,7 @@ SANDBOX_PORT ?= 8081
 APP_PORT ?= 5000
 export SANDBOX_PORT APP_PORT
 
-.PHONY: demo test setup chromium lint bench sample-jar demo-reset clean
+.PHONY: demo test setup chromium lint bench serve sample-jar demo-reset clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,11 @@ demo: setup
 
 demo-reset: setup
 	$(PY) scripts/demo.py --reset
+
+# Production serving: gunicorn with gunicorn.conf.py (WEB_CONCURRENCY workers × APP_THREADS
+# threads on APP_BIND); the app's settings come from the environment and .env, as always.
+serve: setup
+	$(VENV)/bin/gunicorn -c gunicorn.conf.py app:app
 
 sample-jar: setup
 	$(PY) samples/hello-mule/build_jar.py

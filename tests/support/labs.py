@@ -137,6 +137,20 @@ class Lab(_App):
         return self.saved
 
 
+def sign_in_at(browser: requests.Session, app_url: str, user: dict, scope: str | None = None,
+               **params) -> requests.Response:
+    """Sign in to the app at ``app_url`` as the sandbox's ``user``, through the sandbox's own
+    pages (each only when the sandbox asks: it remembers the person and their consent); the
+    page the browser ends on."""
+    query = {**({"scope": scope} if scope else {}), **params}
+    page = browser.get(app_url + "/login", params=query, timeout=20)
+    if 'name="password"' in page.text:
+        page = submit_form(browser, page, username=user["username"], password=user["password"])
+    if 'name="decision"' in page.text:
+        page = submit_form(browser, page, decision="allow")
+    return page
+
+
 class LabOnSandbox(_App):
     """The relying party configured as the sandbox's seeded "Connected App Lab", and the
     sandbox. ``rp_settings`` adds relying-party settings, ``sandbox_config`` sandbox ones;
@@ -181,14 +195,8 @@ class LabOnSandbox(_App):
                 **params) -> requests.Response:
         """Through the sandbox's own pages: /login → sign-in form (unless the sandbox remembers
         the person) → consent (unless remembered) → the app. Checks it worked; the last page."""
-        user = self.sandbox.user(role or self.role)
-        query = {**({"scope": scope or self.scope} if scope or self.scope else {}), **params}
-        page = browser.get(self.url + "/login", params=query, timeout=20)
-        if 'name="password"' in page.text:
-            page = submit_form(browser, page, username=user["username"],
-                               password=user["password"])
-        if 'name="decision"' in page.text:
-            page = submit_form(browser, page, decision="allow")
+        page = sign_in_at(browser, self.url, self.sandbox.user(role or self.role),
+                          scope or self.scope, **params)
         return self.signed_in_check(browser, page)
 
     def signed_in(self, role: str | None = None, scope: str | None = None) -> requests.Session:
