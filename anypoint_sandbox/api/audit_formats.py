@@ -14,7 +14,6 @@ from .helpers import is_digits
 
 FORM_LISTS = ("actions", "objectTypes", "objectIds", "userIds", "clientIds", "environmentIds",
               "platforms", "parentIds", "anypointTransactionIds")
-FORM_FLAGS = ("full", "ascending", "failed", "cursor")
 CSV_COLUMNS = ("timestamp", "action", "objectType", "objectId", "objectName", "userName",
                "userId", "connectedApp", "environmentName", "environmentId", "organizationId",
                "payload")

@@ -82,22 +82,32 @@ def depth(value, limit: int = MAX_JSON_DEPTH) -> int:
     return level
 
 
-def parse_json(text: str | bytes, what: str):
-    """``text`` decoded as JSON; PlatformError 400 naming ``what`` when it is not JSON or nests
-    deeper than MAX_JSON_DEPTH (Python's parser gives up on very deep nesting)."""
+class TooDeep(ValueError):
+    """JSON that nests lists or objects more than MAX_JSON_DEPTH levels deep."""
+
+
+def load_json(text: str | bytes):
+    """``text`` decoded as JSON. Raises TooDeep past MAX_JSON_DEPTH levels (Python's parser
+    itself gives up on very deep nesting with a RecursionError), ValueError when not JSON."""
     try:
         value = json.loads(text)
     except RecursionError:
-        value = None
-        too_deep = True
+        raise TooDeep() from None
+    if depth(value) > MAX_JSON_DEPTH:
+        raise TooDeep()
+    return value
+
+
+def parse_json(text: str | bytes, what: str):
+    """``text`` decoded as JSON; PlatformError 400 naming ``what`` when it is not JSON or nests
+    too deep."""
+    try:
+        return load_json(text)
+    except TooDeep:
+        raise PlatformError(400, f"{what} nests lists or objects more than {MAX_JSON_DEPTH} "
+                                 "levels deep.") from None
     except ValueError:
         raise PlatformError(400, f"{what} is not valid JSON.") from None
-    else:
-        too_deep = depth(value) > MAX_JSON_DEPTH
-    if too_deep:
-        raise PlatformError(400, f"{what} nests lists or objects more than {MAX_JSON_DEPTH} "
-                                 "levels deep.")
-    return value
 
 
 def json_body(default=None):

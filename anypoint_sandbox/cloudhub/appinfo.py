@@ -15,7 +15,7 @@ Limits that CloudHub does not publish as API rules, chosen for the sandbox:
 import json
 from dataclasses import dataclass
 
-from ..api.helpers import MAX_JSON_DEPTH, depth
+from ..api.helpers import MAX_JSON_DEPTH, TooDeep, load_json
 from .domains import validate_domain
 from .runtime import MULE_RUNTIMES, REGIONS, WORKER_TYPES, find_runtime, find_worker_type
 
@@ -46,15 +46,13 @@ def parse_app_info(raw: str | None) -> AppInfo:
     if len(raw) > MAX_APP_INFO_CHARS:
         raise InvalidAppInfo(f"appInfoJson is longer than {MAX_APP_INFO_CHARS} characters.")
     try:
-        info = json.loads(raw)
+        info = load_json(raw)
+    except TooDeep:
+        raise InvalidAppInfo(f"appInfoJson nests lists or objects more than {MAX_JSON_DEPTH} "
+                             "levels deep.") from None
     except json.JSONDecodeError as error:
         raise InvalidAppInfo(f"appInfoJson is not valid JSON ({error.msg} at line "
                              f"{error.lineno}, column {error.colno}).") from None
-    except RecursionError:
-        info = None
-    if info is None or depth(info) > MAX_JSON_DEPTH:
-        raise InvalidAppInfo(f"appInfoJson nests lists or objects more than {MAX_JSON_DEPTH} "
-                             "levels deep.")
     return app_info_from(info)
 
 
