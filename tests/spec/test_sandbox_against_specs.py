@@ -204,4 +204,8 @@ def test_every_operation_answers_and_accepts_as_the_spec_says(world, clock, samp
     _policy(tour, seed, admin)  # last with the admin's token: it revokes the authorizations
     _cloudhub(tour, seed, client, clock, sample_jar)
     assert unvisited(app, tour) == []
-    assert tour.problems() == []
+    problems = tour.problems()
+    assert problems == [], "\n".join(problems)
+    reads = [item for item in tour.exchanges if item.method == "GET" and item.status < 300]
+    assert tour.replayed == len(reads) > 30
+    assert tour.parameter_problems == [], "\n".join(tour.parameter_problems)

@@ -194,3 +194,26 @@ def _body_problems(operation: Operation, content_type: str | None, body: bytes) 
                 (raml[0]["schema"].get("required", []) if raml else []) if name not in sent]
     schema_where = f"{where}/content/{media.replace('/', '~1')}/schema"
     return _errors(operation.spec.validator(schema_where), json.loads(body))
+
+
+def sample_query(operation: Operation) -> dict[str, str]:
+    """Every query parameter the operation declares, at its default or else a value of its
+    type (the first of an enum, ``true``, the minimum or 1, ``x``)."""
+    query = {}
+    for parameter in _parameters(operation):
+        if parameter["in"] != "query":
+            continue
+        schema = parameter.get("schema") or {}
+        kind = schema.get("type")
+        if "default" in schema:
+            value = schema["default"]
+        elif schema.get("enum"):
+            value = schema["enum"][0]
+        elif kind == "boolean":
+            value = True
+        elif kind in ("integer", "number"):
+            value = schema.get("minimum", 1)
+        else:
+            value = "x"
+        query[parameter["name"]] = str(value).lower() if isinstance(value, bool) else str(value)
+    return query

@@ -1,8 +1,9 @@
 """A tour of a sandbox app's platform APIs with the Flask test client, every exchange kept for
 checking against the specs: ``tour.call(method, path, status, ...)`` sends the request (with
 every query parameter the spec declares a default for, at that default), asserts the status and
-records it; ``tour.problems()`` checks every exchange; ``unvisited(app, tour)`` lists the served
-operations no exchange reached."""
+records it, and sends a successful read once more with every query parameter its operation
+declares (``tour.parameter_problems``); ``tour.problems()`` checks every exchange;
+``unvisited(app, tour)`` lists the served operations no exchange reached."""
 
 from __future__ import annotations
 
@@ -11,7 +12,12 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from tests.support.spec_checks import answer_problems, request_problems, spec_query
+from tests.support.spec_checks import (
+    answer_problems,
+    request_problems,
+    sample_query,
+    spec_query,
+)
 from tests.support.specs import Operation, spec_for
 
 #: Served paths no spec describes, and why (README, "where Anypoint is undocumented").
@@ -42,15 +48,18 @@ class Exchange:
     status: int
     answer_type: str | None
     answer: bytes
+    path: str  # as sent, the rule's parameters filled in
 
 
 class Tour:
     def __init__(self, app, specs):
         self.app, self.client, self.specs = app, app.test_client(), specs
         self.exchanges: list[Exchange] = []
+        #: Reads sent again with every declared query parameter (see ``call``), and problems.
+        self.replayed, self.parameter_problems = 0, []
 
-    def call(self, method: str, path: str, status: int, *, query=None, headers=None, json_body=None,
-             form=None, body: bytes = b"", content_type: str | None = None):
+    def call(self, method: str, path: str, status: int, *, query=None, headers=None,
+             json_body=None, form=None, body: bytes = b"", content_type: str | None = None):
         """Send one request; assert its status; return the response."""
         spec = spec_for(self.specs, path)
         operation = spec.find(method, path) if spec else None
@@ -66,8 +75,24 @@ class Tour:
         rule, _args = self.app.url_map.bind("localhost").match(path, method, return_rule=True)
         self.exchanges.append(Exchange(operation, rule.rule, method, query, dict(headers or {}),
                                        content_type, body, response.status_code,
-                                       response.headers.get("Content-Type"), response.data))
+                                       response.headers.get("Content-Type"), response.data,
+                                       path))
+        if method == "GET" and response.status_code < 300:
+            self.parameter_problems += self._with_every_parameter(self.exchanges[-1])
         return response
+
+    def _with_every_parameter(self, item: Exchange) -> list[str]:
+        """Send a read once more with every query parameter its operation declares
+        (``sample_query``; what the tour sent wins); its problems if refused or out of spec."""
+        query = {**sample_query(item.operation), **item.query}
+        self.replayed += 1
+        response = self.client.get(item.path, query_string=query, headers=item.headers)
+        where = f"GET {item.rule} with {query}"
+        if response.status_code >= 400:
+            return [f"{where}: refused with {response.status_code} {response.data[:200]!r}"]
+        return [f"{where}: {problem}" for problem in answer_problems(
+            item.operation, response.status_code, response.headers.get("Content-Type"),
+            response.data)]
 
     def problems(self) -> list[str]:
         found = []
