@@ -66,7 +66,7 @@ class AnypointCli:
         environ = {name: value for name, value in os.environ.items() if name not in PROXIES}
         environ.update(HOME=home, XDG_CONFIG_HOME=os.path.join(home, ".config"),
                        NODE_EXTRA_CA_CERTS=self.ca_file, RESOLVE_TO_LOOPBACK=self.host,
-                       NODE_OPTIONS=f"--require {PRELOAD}", PUPPETEER_SKIP_DOWNLOAD="1")
+                       NODE_OPTIONS=f'--require "{PRELOAD}"', PUPPETEER_SKIP_DOWNLOAD="1")
         environ.pop("ANYPOINT_LOG_LEVEL", None)  # its debug output would break parsing
         return environ
 
