@@ -18,7 +18,8 @@ from urllib.parse import parse_qs
 
 from jsonschema import Draft4Validator
 
-from tests.support.specs import Operation, pointer
+from tests.support.spec_deviations import pointer
+from tests.support.specs import Operation
 
 #: Statuses the sandbox answers that the specs leave out, with why (see the README).
 UNDOCUMENTED = {"createApplicationsByDomainStatus": {"304"}}  # START/STOP that changes nothing
