@@ -62,4 +62,4 @@ bench: setup
 	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(PY) "$$script" || exit 1; done
 
 clean:
-	rm -rf $(VENV) node_modules instance test-output .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules instance test-output .pytest_cache .ruff_cache .hypothesis *.egg-info
