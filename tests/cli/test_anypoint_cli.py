@@ -4,6 +4,7 @@ credentials). Each command is checked against the sandbox's state afterwards. Th
 clock is moved by hand, so deploys, stops and starts complete when the test says so."""
 
 import json
+import zipfile
 
 import pytest
 from sqlalchemy import select
@@ -95,7 +96,7 @@ def _account_commands(sandbox, cli):
     assert "us-east-1" in regions and "EU (Ireland)" in regions
 
 
-def _application_lifecycle(sandbox, cli, clock, sample_jar, newer_jar):
+def _application_lifecycle(sandbox, cli, clock, sample_jar, newer_jar, logs_folder):
     assert payload(cli.run("runtime-mgr", "cloudhub-application", "list", "-o", "json")
                    .ok().stdout) == []
     deployed = cli.run("runtime-mgr", "cloudhub-application", "deploy", APP, str(sample_jar),
@@ -139,6 +140,14 @@ def _application_lifecycle(sandbox, cli, clock, sample_jar, newer_jar):
     assert f"Restarting application {APP}" in tailed.stdout
     assert f"Started app '{APP}'" in tailed.stdout
 
+    folder = logs_folder / "logs"
+    folder.mkdir()
+    cli.run("runtime-mgr", "cloudhub-application", "download-logs", APP, str(folder)).ok()
+    (archive,) = folder.iterdir()
+    with zipfile.ZipFile(archive) as logs:
+        (worker_log,) = logs.namelist()  # the running deployment's one worker
+        assert f"Restarting application {APP}" in logs.read(worker_log).decode()
+
     deleted = cli.run("runtime-mgr", "cloudhub-application", "delete", APP).ok()
     assert f"{APP} deleted" in deleted.stdout
     gone = application(sandbox)
@@ -150,5 +159,5 @@ def test_mulesofts_cli_works_against_the_sandbox(sandbox, cli, clock, sample_jar
     """One test, so the CLI's runs (about 2 s of CPU each) share one worker."""
     _account_commands(sandbox, cli)
     newer = jar_builder.build(tmp_path / "hello-cli-1.1.0-mule-application.jar", pad_mb=1)
-    _application_lifecycle(sandbox, cli, clock, sample_jar, newer)
-    assert len(cli.runs) == 17  # the seventeen commands of issue #11, each checked above
+    _application_lifecycle(sandbox, cli, clock, sample_jar, newer, tmp_path)
+    assert len(cli.runs) == 18  # issue #11's seventeen commands and download-logs
