@@ -10,7 +10,7 @@ SANDBOX_PORT ?= 8081
 APP_PORT ?= 5000
 export SANDBOX_PORT APP_PORT
 
-.PHONY: demo test setup chromium lint bench serve sample-jar demo-reset clean
+.PHONY: demo test setup chromium node-tools lint bench serve sample-jar demo-reset clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,7 +30,20 @@ chromium:
 			|| echo "Could not install chromium; browser tests will skip (or fail under CI=true)."; \
 	else echo "No /usr/bin/chromium and no way to install it; browser tests will skip (or fail under CI=true)."; fi
 
-test: setup chromium
+# MuleSoft's CLI (anypoint-cli-v4, pinned in package.json and its lock file) for the test that runs
+# it against the sandbox. PUPPETEER_SKIP_DOWNLOAD: a dependency would otherwise download a browser.
+# Without npm the CLI test skips on a laptop and fails under CI=true.
+NODE_STAMP := node_modules/.package-lock.json
+
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		echo "Installing MuleSoft's CLI for the tests (npm ci)..."; \
+		PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "No npm; the anypoint-cli-v4 test will skip (or fail under CI=true)."; fi
+
+node-tools: $(NODE_STAMP)
+
+test: setup chromium node-tools
 	$(PY) -m ruff check .
 	$(PY) -m pytest
 
@@ -61,4 +74,4 @@ bench: $(BENCH_STAMP)
 	$(PY) bench/run_all.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) instance test-output .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules instance test-output .pytest_cache .ruff_cache .hypothesis *.egg-info

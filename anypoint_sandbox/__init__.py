@@ -5,7 +5,7 @@ import secrets
 
 from flask import Flask, redirect, url_for
 
-from . import api, cli, console, oauth, storage
+from . import api, cli, cli_telemetry, console, oauth, storage
 from .cloudhub import api as cloudhub_api
 from .settings import load_settings
 from .storage import Setting, session
@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     api.init_app(app)
     console.init_app(app)
     app.register_blueprint(cloudhub_api.bp)
+    app.register_blueprint(cli_telemetry.bp)
     cli.init_app(app)
     app.add_url_rule("/", "home", lambda: redirect(url_for("oauth.discovery")))
     return app

@@ -14,6 +14,8 @@ from .storage import (
     ConnectedAppScope,
     Environment,
     Organization,
+    OrganizationOwnership,
+    OrganizationPreference,
     Setting,
     SigningKey,
     User,
@@ -74,6 +76,12 @@ def seed_demo(redirect_uris=()) -> dict:
         users.append(user)
         people.append({"username": username, "password": password, "role": role})
     session.flush()
+    # The admin owns both organizations; everyone starts in Sandbox (``organizationPreferences``,
+    # which MuleSoft's CLI follows when no --environment is given).
+    session.add_all([OrganizationOwnership(organization=org, owner=users[0])
+                     for org in (root, group)])
+    session.add_all([OrganizationPreference(user_id=user.id, organization_id=root.id,
+                                            default_environment_id=envs[0].id) for user in users])
     lab = ConnectedApp(
         client_id=uuid.uuid4().hex, client_secret=secrets.token_hex(16), name="Connected App Lab",
         app_type="user", grant_types=["authorization_code", "refresh_token"],

@@ -26,6 +26,8 @@ DEFAULT_DATABASE = INSTANCE / "sandbox.db"
 ENV_FILE = ROOT / ".env"
 SAMPLE_BUILDER = ROOT / "samples" / "hello-mule" / "build_jar.py"
 SAMPLE_JAR = ROOT / "samples" / "hello-mule" / "target" / "hello-mule-1.0.0-mule-application.jar"
+CLI = ROOT / "node_modules" / ".bin" / "anypoint-cli-v4"
+CERTIFICATE = INSTANCE / "tls" / "sandbox-cert.pem"
 
 
 def port_from_env(name: str, default: int) -> int:
@@ -112,7 +114,7 @@ def wait_until_up(url: str, process: subprocess.Popen, name: str, seconds: float
     sys.exit(f"The {name} did not answer at {url} within {seconds:.0f} seconds.")
 
 
-def print_welcome(demo: dict, app_url: str, sandbox_url: str) -> None:
+def print_welcome(demo: dict, app_url: str, sandbox_url: str, https_url: str | None) -> None:
     print("\n  Connected App Lab is running.\n")
     print(f"    App (relying party):  {app_url}")
     print(f"    Anypoint sandbox:     {sandbox_url}\n")
@@ -125,7 +127,42 @@ def print_welcome(demo: dict, app_url: str, sandbox_url: str) -> None:
         print(f"      grant types: {', '.join(app['grant_types'])}")
     if SAMPLE_JAR.exists():
         print(f"\n  Sample Mule application to deploy: {SAMPLE_JAR}")
-    print("\n  Press Ctrl-C to stop both.\n", flush=True)
+    if https_url:
+        print_cli_command(demo, https_url)
+    print("\n  Press Ctrl-C to stop them.\n", flush=True)
+
+
+def print_cli_command(demo: dict, https_url: str) -> None:
+    """How to run MuleSoft's own CLI against the sandbox's https listener, by hand."""
+    ci = next(app for app in demo["apps"] if app["name"] == "CI Deployer")
+    install = "" if CLI.exists() else " (install it first: PUPPETEER_SKIP_DOWNLOAD=1 npm ci)"
+    print(f"\n  The sandbox over https (MuleSoft's CLI speaks nothing else): {https_url}")
+    print(f"  MuleSoft's CLI against it, as the CI Deployer{install}:")
+    print(f"    HOME=$(mktemp -d) NODE_EXTRA_CA_CERTS={CERTIFICATE.relative_to(ROOT)} \\")
+    print(f"      {CLI.relative_to(ROOT)} account environment list \\")
+    print(f"      --client_id {ci['client_id']} --client_secret {ci['client_secret']} \\")
+    print(f"      --host {https_url.removeprefix('https://')}")
+
+
+def start_https_listener(port: int, processes: list) -> str | None:
+    """The sandbox once more, over https on ``port`` with a certificate it makes (for MuleSoft's
+    CLI); None, with a note, when the port is taken (the demo runs without it)."""
+    if not port_is_free(port):
+        print(f"Port {port} (SANDBOX_HTTPS_PORT) is in use: no https listener for MuleSoft's "
+              "CLI this time.")
+        return None
+    url = f"https://localhost:{port}"
+    listener = subprocess.Popen(
+        [sys.executable, "-m", "anypoint_sandbox", "--https", "--port", str(port)], cwd=ROOT,
+        env={**os.environ, "SANDBOX_BASE_URL": url}, stdout=subprocess.DEVNULL)
+    processes.append(listener)
+    deadline = time.monotonic() + 30
+    while port_is_free(port) and time.monotonic() < deadline:  # until it listens
+        if listener.poll() is not None:
+            sys.exit(f"The https listener stopped while starting (exit code "
+                     f"{listener.returncode}).")
+        time.sleep(0.3)
+    return url
 
 
 def main() -> None:
@@ -135,6 +172,7 @@ def main() -> None:
 
     sandbox_port = port_from_env("SANDBOX_PORT", 8081)
     app_port = port_from_env("APP_PORT", 5000)
+    https_port = port_from_env("SANDBOX_HTTPS_PORT", 8443)
     for name, port in (("SANDBOX_PORT", sandbox_port), ("APP_PORT", app_port)):
         if not port_is_free(port):
             sys.exit(f"Port {port} ({name}) is already in use. Stop what runs there, or choose "
@@ -170,7 +208,8 @@ def main() -> None:
                                 str(app_port)], cwd=ROOT, env=dict(os.environ))
         processes.append(app)
         wait_until_up(f"{app_url}/healthz", app, "app")
-        print_welcome(demo, app_url, sandbox_url)
+        https_url = start_https_listener(https_port, processes)
+        print_welcome(demo, app_url, sandbox_url, https_url)
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)

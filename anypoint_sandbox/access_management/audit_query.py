@@ -16,27 +16,43 @@ class QueryError(ValueError):
     """A filter is malformed; the message names it."""
 
 
+#: The latest moment a query may name: the last millisecond of the year 9999.
+LATEST_MS = 253_402_300_799_999
+
+
+def _within(name: str, stamp: int) -> int:
+    if not 0 <= stamp <= LATEST_MS:
+        raise QueryError(f"'{name}' must lie between 1970 and the year 9999.")
+    return stamp
+
+
 def parse_time(name: str, value, end: bool = False) -> int:
     """Epoch milliseconds from Unix milliseconds or an ISO 8601 date / date-time (UTC when no
-    offset is given). A bare date as ``end`` means the end of that day (inclusive)."""
+    offset is given), from 1970 to the year 9999. A bare date as ``end`` means the end of that
+    day (inclusive). QueryError in plain words otherwise."""
     if isinstance(value, bool):
         raise QueryError(f"'{name}' must be a date, not {value!r}.")
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+        return _within(name, value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        digits = value.strip()
+        return _within(name, int(digits) if len(digits) <= 16 else LATEST_MS + 1)
     try:
         text = value.strip().replace("Z", "+00:00")
         moment = datetime.fromisoformat(text)
     except (AttributeError, ValueError):
+        shown = repr(value)[:60]
         raise QueryError(f"'{name}' must be Unix milliseconds or an ISO 8601 date such as "
-                         f"2024-05-01T09:30:00Z, not {value!r}.") from None
+                         f"2024-05-01T09:30:00Z, not {shown}.") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    stamp = int(moment.timestamp() * 1000)
+    try:
+        stamp = int(moment.timestamp() * 1000)
+    except (OverflowError, ValueError):  # an offset pushes year 1 or 9999 out of range
+        raise QueryError(f"'{name}' must lie between 1970 and the year 9999.") from None
     if end and len(text) == 10:
         stamp += 24 * 3600 * 1000 - 1
-    return stamp
+    return _within(name, stamp)
 
 
 @dataclass

@@ -1,55 +1,25 @@
-"""Account APIs in Anypoint's shapes: ``/accounts/api/me``, ``/accounts/api/profile`` and the
-organization's environments. Protected by ``api_auth`` (401 / 403 with ``{"message": …}``)."""
+"""Account APIs in Anypoint's shapes: ``/accounts/api/me``, ``/profile``, ``/users/me``, an
+organization and its environments. Protected by ``api_auth`` (401 / 403 with ``{"message": …}``).
+The shapes are in ``account_json``."""
 
 from flask import Blueprint, jsonify, request
 
 from ..access_management.permissions import authorize_scope
-from ..clock import iso
-from ..storage import ConnectedApp, Environment, Organization, User, session
+from ..storage import Environment, Organization, User, session
 from ..web.errors import PlatformError
+from .account_json import (
+    client_json,
+    environment_json,
+    member_organizations,
+    organization_detail_json,
+    organization_json,
+    user_json,
+    users_me_json,
+)
 from .auth import current_token, protected
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts/api")
-
-
-
-def organization_json(org: Organization) -> dict:
-    return {
-        "id": org.id, "name": org.name, "domain": org.domain, "isRoot": org.parent_id is None,
-        "isMaster": org.parent_id is None, "isFederated": False,
-        "parentOrganizationIds": [org.parent_id] if org.parent_id else [],
-        "subOrganizationIds": [child.id for child in org.children],
-        "tenantOrganizationIds": [],
-    }
-
-
-def membership_json(org: Organization) -> dict:
-    return {
-        "id": org.id, "name": org.name, "domain": org.domain, "parentId": org.parent_id,
-        "parentName": org.parent.name if org.parent else None,
-        "subOrganizationIds": [child.id for child in org.children],
-        "isRoot": org.parent_id is None, "isMaster": org.parent_id is None,
-    }
-
-
-def user_json(user: User) -> dict:
-    """The user object of ``/profile`` (and ``user`` of ``/me``)."""
-    orgs = [user.organization, *user.organization.children]
-    return {
-        "id": user.id, "username": user.username, "firstName": user.first_name,
-        "lastName": user.last_name, "email": user.email, "enabled": True, "deleted": False,
-        "idprovider_id": "mulesoft", "type": "host", "createdAt": iso(user.created_at),
-        "lastLogin": iso(user.last_login), "organizationId": user.organization_id,
-        "organization": organization_json(user.organization),
-        "memberOfOrganizations": [membership_json(org) for org in orgs],
-        "contributorOfOrganizations": [membership_json(org) for org in orgs],
-        "properties": {},
-    }
-
-
-def client_json(app: ConnectedApp) -> dict:
-    return {"client_id": app.client_id, "name": app.name, "org_id": app.owner_org_id,
-            "redirect_uris": list(app.redirect_uris), "grant_types": list(app.grant_types)}
+PERMISSION_AREAS = ("admin", "cloudhub", "exchange", "support", "partner_manager")
 
 
 def _token_user(token) -> User:
@@ -71,22 +41,53 @@ def me():
     return jsonify(body)
 
 
+@bp.get("/users/me")
+@protected("profile")
+def users_me():
+    """The user (the app's owner for a client-credentials token), not wrapped in ``{user}``."""
+    return jsonify(users_me_json(_token_user(current_token())))
+
+
 @bp.get("/profile")
 @protected("profile")
 def profile():
-    return jsonify(user_json(_token_user(current_token())))
+    """The user with its organization's owner and environments, the request's own access token
+    (as Anypoint echoes it) and which product areas the user may view."""
+    token = current_token()
+    user = _token_user(token)
+    org = user.organization
+    body = user_json(user)
+    body["organization"] = {**organization_json(org), "environments": [
+        environment_json(env) for env in org.environments]}
+    detail = organization_detail_json(org)
+    if detail["owner"] is not None:
+        body["organization"]["owner"] = detail["owner"]
+    admin = user.role == "admin"
+    body["access_token"] = token.access_token
+    body["permissions"] = {area: {"view": admin or area != "admin"} for area in PERMISSION_AREAS}
+    return jsonify(body)
 
 
 def _organization(org_id: str) -> Organization:
-    org = session().get(Organization, org_id)
+    org = session().get(Organization, org_id) if len(org_id) <= 64 else None
     if org is None:
-        raise PlatformError(404, f"Organization {org_id} not found.")
+        raise PlatformError(404, f"Organization {org_id[:64]} not found.")
     return org
 
 
-def environment_json(env: Environment) -> dict:
-    return {"id": env.id, "name": env.name, "organizationId": env.organization_id,
-            "isProduction": env.is_production, "type": env.type, "clientId": env.client_id}
+@bp.get("/organizations/<org_id>")
+@protected("profile")
+def organization(org_id: str):
+    """The organization (or business group) with its owner and environments, for its members
+    (a client-credentials token: its owner's organizations); 404 for any other."""
+    org = _organization(org_id)
+    member_of = {item.id for item in member_organizations(_token_user(current_token()))}
+    if org.id not in member_of:
+        raise PlatformError(404, f"Organization {org_id} not found.")
+    body = organization_detail_json(org)
+    if body["owner"] is None:
+        body.pop("owner")
+    return jsonify(body)
 
 
 @bp.get("/organizations/<org_id>/environments")
@@ -111,9 +112,9 @@ def environments(org_id: str):
 @bp.get("/organizations/<org_id>/environments/<env_id>")
 @protected("view:environment")
 def environment(org_id: str, env_id: str):
-    env = session().get(Environment, env_id)
+    env = session().get(Environment, env_id) if len(env_id) <= 64 else None
     if env is None or env.organization_id != _organization(org_id).id:
-        raise PlatformError(404, f"Environment {env_id} not found.")
+        raise PlatformError(404, f"Environment {env_id[:64]} not found.")
     reason = authorize_scope(current_token(), "view:environment", env)
     if reason:
         raise PlatformError(403, reason)

@@ -11,26 +11,47 @@ from collections.abc import Callable
 from functools import wraps
 
 from authlib.oauth2 import OAuth2Error
-from flask import g
+from flask import g, request
 
 from ..access_management import revocation
 from ..access_management.permissions import authorize_scope
 from ..oauth.server import REALM, resource_protector
-from ..storage import Environment, Token
+from ..oauth.tokens import find_access_token
+from ..storage import Environment, Token, session
 from ..web.errors import PlatformError
 
 UNAUTHORIZED = "The access token is missing, expired or revoked."
 
 
-def bearer_token() -> Token:
-    """The request's active access token. Raises PlatformError 401 with
-    ``WWW-Authenticate: Bearer error="invalid_token"`` when missing, unknown, expired or revoked."""
-    try:
-        token = resource_protector().acquire_token()
-    except OAuth2Error:
-        header = (f'Bearer realm="{REALM}", error="invalid_token", '
-                  f'error_description="{UNAUTHORIZED}"')
-        raise PlatformError(401, UNAUTHORIZED, {"WWW-Authenticate": header}) from None
+def _unauthorized() -> PlatformError:
+    header = (f'Bearer realm="{REALM}", error="invalid_token", '
+              f'error_description="{UNAUTHORIZED}"')
+    return PlatformError(401, UNAUTHORIZED, {"WWW-Authenticate": header})
+
+
+def _form_token(form_field: str) -> Token:
+    """The active access token a form sends as ``form_field`` (the audit query's RAML form
+    has ``accessToken``); PlatformError 401 otherwise."""
+    token = find_access_token(session(), request.form[form_field])
+    if token is None or not token.is_access_token_active():
+        raise _unauthorized()
+    return token
+
+
+def bearer_token(form_field: str | None = None) -> Token:
+    """The request's active access token, from the Authorization header or, when the request
+    has none and ``form_field`` is given, from that field of a form-urlencoded body. Raises
+    PlatformError 401 with ``WWW-Authenticate: Bearer error="invalid_token"`` when missing,
+    unknown, expired or revoked."""
+    if (form_field and "Authorization" not in request.headers
+            and request.mimetype == "application/x-www-form-urlencoded"
+            and request.form.get(form_field)):
+        token = _form_token(form_field)
+    else:
+        try:
+            token = resource_protector().acquire_token()
+        except OAuth2Error:
+            raise _unauthorized() from None
     g.sandbox_token = token
     revocation.record_use(token)
     return token

@@ -2,6 +2,8 @@
 an Organization Administrator's token), paging parameters and JSON bodies, each failing with
 Anypoint's ``{"message": …}`` and the right status."""
 
+import json
+
 from flask import request
 
 from ..access_management.permissions import org_admin_reason
@@ -36,33 +38,91 @@ def owned_app(org: Organization, client_id: str) -> ConnectedApp:
     return app
 
 
+def is_digits(text: str) -> bool:
+    """True for ASCII digits only (``str.isdigit`` also accepts "²" and other Unicode digits,
+    which ``int`` then refuses)."""
+    return text.isascii() and text.isdigit()
+
+
+def whole_number(name: str, default: int, low: int = 0, high: int | None = None) -> int:
+    """A whole-number query parameter from ``low`` to ``high``; 400 naming it otherwise."""
+    raw = request.args.get(name, str(default))
+    if not is_digits(raw) or len(raw) > 12 or int(raw) < low or (
+            high is not None and int(raw) > high):
+        bound = f"between {low} and {high}" if high is not None else f"{low} or more"
+        raise PlatformError(400, f"'{name}' must be a whole number {bound}, not {raw[:40]!r}.")
+    return int(raw)
+
+
 def paging(default_limit: int, most: int) -> tuple[int, int]:
     """``offset`` and ``limit`` query parameters; 400 when malformed or out of range."""
-    values = []
-    for name, default, top in (("offset", 0, None), ("limit", default_limit, most)):
-        raw = request.args.get(name, str(default))
-        if not raw.isdigit() or (top is not None and int(raw) > top):
-            bound = f"between 0 and {top}" if top is not None else "0 or more"
-            raise PlatformError(400, f"'{name}' must be a whole number {bound}, not {raw!r}.")
-        values.append(int(raw))
-    return values[0], values[1]
+    return whole_number("offset", 0), whole_number("limit", default_limit, 0, most)
+
+
+def choice(name: str, options: tuple[str, ...], default: str) -> str:
+    """A query parameter that must be one of ``options`` (any case); 400 otherwise."""
+    raw = request.args.get(name, default)
+    if raw.upper() not in options:
+        raise PlatformError(400, f"'{name}' must be one of {', '.join(options)}, not "
+                                 f"{raw[:40]!r}.")
+    return raw.upper()
+
+
+MAX_JSON_DEPTH = 32
+
+
+def depth(value, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply ``value`` nests lists and objects, counted up to ``limit + 1``."""
+    level, current = 0, [value]
+    while current and level <= limit:
+        level += 1
+        current = [child for item in current if isinstance(item, dict | list)
+                   for child in (item.values() if isinstance(item, dict) else item)]
+        current = [item for item in current if isinstance(item, dict | list)]
+    return level
+
+
+class TooDeep(ValueError):
+    """JSON that nests lists or objects more than MAX_JSON_DEPTH levels deep."""
+
+
+def load_json(text: str | bytes):
+    """``text`` decoded as JSON. Raises TooDeep past MAX_JSON_DEPTH levels (Python's parser
+    itself gives up on very deep nesting with a RecursionError), ValueError when not JSON."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise TooDeep() from None
+    if depth(value) > MAX_JSON_DEPTH:
+        raise TooDeep()
+    return value
+
+
+def parse_json(text: str | bytes, what: str):
+    """``text`` decoded as JSON; PlatformError 400 naming ``what`` when it is not JSON or nests
+    too deep."""
+    try:
+        return load_json(text)
+    except TooDeep:
+        raise PlatformError(400, f"{what} nests lists or objects more than {MAX_JSON_DEPTH} "
+                                 "levels deep.") from None
+    except ValueError:
+        raise PlatformError(400, f"{what} is not valid JSON.") from None
 
 
 def json_body(default=None):
     """The parsed JSON body (``default`` when there is none); 400 when it is not JSON."""
-    if not request.get_data():
+    data = request.get_data()
+    if not data:
         if default is not None:
             return default
         raise PlatformError(400, "The request needs a JSON body.")
-    body = request.get_json(silent=True, force=True)
-    if body is None:
-        raise PlatformError(400, "The request body is not valid JSON.")
-    return body
+    return parse_json(data, "The request body")
 
 
 def flag(name: str) -> bool:
     """A boolean query parameter ("true"/"false", default false); 400 otherwise."""
     raw = request.args.get(name, "false").lower()
     if raw not in ("true", "false"):
-        raise PlatformError(400, f"'{name}' must be true or false, not {raw!r}.")
+        raise PlatformError(400, f"'{name}' must be true or false, not {raw[:40]!r}.")
     return raw == "true"

@@ -8,17 +8,20 @@ default (on create) or keeps the current value (on redeploy).
 
 Limits that CloudHub does not publish as API rules, chosen for the sandbox:
 * 1 to 8 workers (CloudHub 1.0 lets an application scale out to 8 workers);
-* properties: at most 200, names up to 255 characters, values text up to 10 000 characters.
+* properties: at most 200, names up to 255 characters, values text up to 10 000 characters;
+* appInfoJson: at most 100 000 characters, nesting at most 32 levels deep.
 """
 
 import json
 from dataclasses import dataclass
 
+from ..api.helpers import MAX_JSON_DEPTH, TooDeep, load_json
 from .domains import validate_domain
 from .runtime import MULE_RUNTIMES, REGIONS, WORKER_TYPES, find_runtime, find_worker_type
 
 MIN_WORKERS, MAX_WORKERS = 1, 8
 MAX_PROPERTIES, MAX_PROPERTY_NAME, MAX_PROPERTY_VALUE = 200, 255, 10_000
+MAX_APP_INFO_CHARS = 100_000
 
 
 class InvalidAppInfo(ValueError):
@@ -40,13 +43,23 @@ def parse_app_info(raw: str | None) -> AppInfo:
     Raises InvalidAppInfo naming the first bad field."""
     if raw is None or not raw.strip():
         return AppInfo(None, None, None, None, None, None)
+    if len(raw) > MAX_APP_INFO_CHARS:
+        raise InvalidAppInfo(f"appInfoJson is longer than {MAX_APP_INFO_CHARS} characters.")
     try:
-        info = json.loads(raw)
+        info = load_json(raw)
+    except TooDeep:
+        raise InvalidAppInfo(f"appInfoJson nests lists or objects more than {MAX_JSON_DEPTH} "
+                             "levels deep.") from None
     except json.JSONDecodeError as error:
         raise InvalidAppInfo(f"appInfoJson is not valid JSON ({error.msg} at line "
                              f"{error.lineno}, column {error.colno}).") from None
+    return app_info_from(info)
+
+
+def app_info_from(info, label: str = "appInfoJson") -> AppInfo:
+    """The checked fields of an already decoded appInfoJson (or ``applicationInfo``)."""
     if not isinstance(info, dict):
-        raise InvalidAppInfo("appInfoJson must be a JSON object.")
+        raise InvalidAppInfo(f"{label} must be a JSON object.")
     workers = _object(info, "workers")
     return AppInfo(
         domain=_domain(info.get("domain")),
@@ -56,6 +69,12 @@ def parse_app_info(raw: str | None) -> AppInfo:
         region=_region(info.get("region")),
         properties=_properties(info.get("properties")),
     )
+
+
+def _shown(value) -> str:
+    """A value as JSON, cut short for an error message."""
+    text = json.dumps(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _object(parent: dict, key: str, label: str | None = None) -> dict:
@@ -80,7 +99,7 @@ def _mule_version(value) -> str | None:
         return None
     if not isinstance(value, str) or find_runtime(value) is None:
         offered = ", ".join(runtime.version for runtime in MULE_RUNTIMES)
-        raise InvalidAppInfo(f"Mule runtime {json.dumps(value)} is not offered; choose one of "
+        raise InvalidAppInfo(f"Mule runtime {_shown(value)} is not offered; choose one of "
                              f"{offered}.")
     return value
 
@@ -91,7 +110,7 @@ def _workers(value) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or not (
             MIN_WORKERS <= value <= MAX_WORKERS):
         raise InvalidAppInfo(f"workers.amount must be a whole number from {MIN_WORKERS} to "
-                             f"{MAX_WORKERS}, not {json.dumps(value)}.")
+                             f"{MAX_WORKERS}, not {_shown(value)}.")
     return value
 
 
@@ -101,7 +120,7 @@ def _worker_type(value) -> str | None:
     kind = find_worker_type(value)
     if kind is None:
         names = ", ".join(kind.name for kind in WORKER_TYPES)
-        raise InvalidAppInfo(f"Worker type {json.dumps(value)} does not exist; choose one of "
+        raise InvalidAppInfo(f"Worker type {_shown(value)} does not exist; choose one of "
                              f"{names}.")
     return kind.name
 
@@ -109,8 +128,8 @@ def _worker_type(value) -> str | None:
 def _region(value) -> str | None:
     if value is None:
         return None
-    if value not in REGIONS:
-        raise InvalidAppInfo(f"Region {json.dumps(value)} does not exist; choose one of "
+    if not isinstance(value, str) or value not in REGIONS:
+        raise InvalidAppInfo(f"Region {_shown(value)} does not exist; choose one of "
                              f"{', '.join(REGIONS)}.")
     return value
 
@@ -126,9 +145,9 @@ def _properties(value) -> dict[str, str] | None:
         if not name.strip() or len(name) > MAX_PROPERTY_NAME:
             raise InvalidAppInfo(f"Property names must have 1 to {MAX_PROPERTY_NAME} characters.")
         if not isinstance(text, str):
-            raise InvalidAppInfo(f"The value of property {json.dumps(name)} must be text, not "
-                                 f"{json.dumps(text)}.")
+            raise InvalidAppInfo(f"The value of property {_shown(name)} must be text, not "
+                                 f"{_shown(text)}.")
         if len(text) > MAX_PROPERTY_VALUE:
-            raise InvalidAppInfo(f"The value of property {json.dumps(name)} is longer than "
+            raise InvalidAppInfo(f"The value of property {_shown(name)} is longer than "
                                  f"{MAX_PROPERTY_VALUE} characters.")
     return dict(value)

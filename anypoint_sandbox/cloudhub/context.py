@@ -7,6 +7,8 @@ sandbox can tell the organization from the environment; when sent it must name t
 (400 otherwise), so a caller that mixed up its ids hears about it.
 """
 
+from datetime import UTC, datetime
+
 from flask import g, request
 
 from .. import clock as sandbox_clock
@@ -22,6 +24,12 @@ ORG_HEADER = "X-ANYPNT-ORG-ID"
 def clock() -> float:
     """Now, in seconds (the sandbox's clock, which tests move)."""
     return sandbox_clock.seconds()
+
+
+def iso_ms(seconds: float) -> str:
+    """A moment as ISO 8601 UTC with milliseconds (``2025-05-03T14:03:00.250Z``)."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace(
+        "+00:00", "Z")
 
 
 def token_organization_id(token: Token) -> str:

@@ -13,15 +13,36 @@ from ..storage import Environment, Token, session
 from ..web.errors import PlatformError
 from . import lifecycle, store
 from .appinfo import AppInfo
+from .exchange_asset import ExchangeAsset
 from .runtime import DEFAULT_REGION, DEFAULT_WORKER_TYPE, MULE_RUNTIMES, runtime_mismatch
 from .uploads import discard, received_artifact
 
+EXCHANGE_MIN_MULE_VERSION = "4.1.1"
 RECOMMENDED_RUNTIME = next(runtime.version for runtime in MULE_RUNTIMES if runtime.recommended)
 
 
 def _taken(domain: str) -> PlatformError:
     return PlatformError(409, f"An application named {domain} already exists; application "
                               "names are unique across CloudHub, so choose another name.")
+
+
+def _row(info: AppInfo, env: Environment, token: Token) -> store.Application:
+    return store.Application(
+        domain=info.domain, environment_id=env.id, organization_id=env.organization_id,
+        workers=info.workers or 1, worker_type=info.worker_type or DEFAULT_WORKER_TYPE,
+        region=info.region or DEFAULT_REGION,
+        mule_version=info.mule_version or RECOMMENDED_RUNTIME,
+        properties=info.properties or {}, **_deployer(token))
+
+
+def _commit_new(app: store.Application, now: float, auto_start: bool) -> None:
+    app.deployment = lifecycle.create(now, auto_start=auto_start, failure_reason=_mismatch(app))
+    session().add(app)
+    try:
+        session().commit()
+    except IntegrityError:  # another request took the name since the check
+        session().rollback()
+        raise _taken(app.domain) from None
 
 
 def new_application(info: AppInfo, part: FileStorage, auto_start: bool, env: Environment,
@@ -32,21 +53,24 @@ def new_application(info: AppInfo, part: FileStorage, auto_start: bool, env: Env
         raise _taken(info.domain)
     with received_artifact(part, info.domain) as (path, artifact):
         store.drop_deleted(info.domain)
-        app = store.Application(
-            domain=info.domain, environment_id=env.id, organization_id=env.organization_id,
-            workers=info.workers or 1, worker_type=info.worker_type or DEFAULT_WORKER_TYPE,
-            region=info.region or DEFAULT_REGION,
-            mule_version=info.mule_version or RECOMMENDED_RUNTIME,
-            properties=info.properties or {}, **_deployer(token))
+        app = _row(info, env, token)
         _attach(app, path, artifact)
-        app.deployment = lifecycle.create(now, auto_start=auto_start,
-                                          failure_reason=_mismatch(app))
-        session().add(app)
-        try:
-            session().commit()
-        except IntegrityError:  # another request took the name since the check above
-            session().rollback()
-            raise _taken(info.domain) from None
+        _commit_new(app, now, auto_start)
+    return app
+
+
+def new_exchange_application(info: AppInfo, asset: ExchangeAsset, auto_start: bool,
+                             env: Environment, token: Token, now: float) -> store.Application:
+    """Create an application from an Exchange asset (committed). The sandbox has no Exchange
+    to fetch it from, so no file is kept and no artifact is checked: the asset's name is the
+    file name and Mule 4.1.1 (mule-maven-plugin's floor) its minimum runtime."""
+    if store.find_live(info.domain) is not None:
+        raise _taken(info.domain)
+    store.drop_deleted(info.domain)
+    app = _row(info, env, token)
+    app.file_path, app.file_name = None, asset.file_name
+    app.file_size, app.file_sha256, app.min_mule_version = 0, "", EXCHANGE_MIN_MULE_VERSION
+    _commit_new(app, now, auto_start)
     return app
 
 

@@ -14,6 +14,7 @@ SANDBOX_DEPLOY_SECONDS). `observe` answers (status, deploymentUpdateStatus, reas
     redeploy of any other live app -> as start (GUESS: a redeploy always runs the new version)
     stop from STARTED / DEPLOYING -> UNDEPLOYING for deploy_seconds -> UNDEPLOYED
     stop from DEPLOY_FAILED -> UNDEPLOYED at once
+    restart of a live app -> as a redeploy of the same artifact
     delete from anything -> DELETED (the store may then drop the record and free the domain)
 
 Start on STARTED/DEPLOYING and stop on UNDEPLOYED/UNDEPLOYING return the deployment unchanged
@@ -106,6 +107,13 @@ def redeploy(
     """Deploy a new artifact or runtime; `failure_reason` says why the new one cannot start."""
     status = _live_status(deployment, now, deploy_seconds)
     return Deployment(Action.START, now, status is Status.STARTED, failure_reason)
+
+
+def restart(deployment: Deployment, now: float, deploy_seconds: float) -> Deployment:
+    """Run the application afresh: a STARTED one keeps serving until the new workers are up
+    (as a redeploy), a stopped or failed one starts."""
+    status = _live_status(deployment, now, deploy_seconds)
+    return Deployment(Action.START, now, status is Status.STARTED, deployment.failure_reason)
 
 
 def delete(deployment: Deployment, now: float) -> Deployment:

@@ -6,6 +6,7 @@ catalogue is the sandbox's choice: real version lines, but the support dates are
 MuleSoft's published dates. Versions compare on MAJOR.MINOR.PATCH; a `-qualifier` is ignored.
 """
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +27,25 @@ class MuleRuntime:
     java_version: str
     recommended: bool
     end_of_support: str  # ISO date
+    latest_patch: str  # ISO date of the latest patch (its release, and `updateVersion`)
     state: str = "ACTIVE"
+
+    @property
+    def update_id(self) -> str:
+        """The latest patch's id (`latestUpdate.id`; an application's `muleVersion.updateId`),
+        24 hex digits as CloudHub's, stable for a version and patch date."""
+        return hashlib.sha256(f"{self.version}/{self.latest_patch}".encode()).hexdigest()[:24]
+
+    @property
+    def update_version(self) -> str:
+        """The patch as an application's `muleVersion.updateVersion` names it (DD-MM-YYYY)."""
+        year, month, day = self.latest_patch.split("-")
+        return f"{day}-{month}-{year}"
+
+    def dates(self) -> dict:
+        """End of standard support, and end of life a year later (epoch ms)."""
+        support = _epoch_ms(self.end_of_support)
+        return {"endOfSupportDate": support, "endOfLifeDate": support + 365 * 24 * 3600 * 1000}
 
     def as_json(self) -> dict:
         """The item as `GET /cloudhub/api/mule-versions` lists it."""
@@ -37,9 +56,19 @@ class MuleRuntime:
             "recommended": self.recommended,
             "releaseChannel": self.release_channel,
             "javaVersion": self.java_version,
-            "endOfSupportDate": _epoch_ms(self.end_of_support),
+            **self.dates(),
+            "latestUpdate": {"id": self.update_id, "name": f"{self.version} patch "
+                             f"{self.update_version}", "releaseDate": _epoch_ms(self.latest_patch),
+                             "flags": dict(PATCH_FLAGS)},
             "default": self.recommended,
         }
+
+
+#: What every offered patch supports (CloudHub's `latestUpdate.flags`).
+PATCH_FLAGS = {"performLog4jReplacement": False, "skipMMCPairing": True, "log4j1Used": False,
+               "usingMuleAgent": True, "vpnSupported": True, "monitoringSupported": True,
+               "objectStoreV1": False, "loggingNgSupported": True, "diagnosticsSupported": True,
+               "persistentQueuesSupported": True}
 
 
 @dataclass(frozen=True)
@@ -57,10 +86,14 @@ class WorkerType:
 
 # Newest first: the API returns the most recent recommended version first, the oldest last.
 MULE_RUNTIMES = (
-    MuleRuntime("4.9.0", "LTS", "17", recommended=True, end_of_support="2026-02-28"),
-    MuleRuntime("4.8.0", "EDGE", "17", recommended=False, end_of_support="2025-06-30"),
-    MuleRuntime("4.6.0", "LTS", "17", recommended=False, end_of_support="2025-08-31"),
-    MuleRuntime("4.4.0", "NONE", "8", recommended=False, end_of_support="2025-06-30"),
+    MuleRuntime("4.9.0", "LTS", "17", recommended=True, end_of_support="2026-02-28",
+                latest_patch="2025-05-06"),
+    MuleRuntime("4.8.0", "EDGE", "17", recommended=False, end_of_support="2025-06-30",
+                latest_patch="2025-01-14"),
+    MuleRuntime("4.6.0", "LTS", "17", recommended=False, end_of_support="2025-08-31",
+                latest_patch="2025-04-01"),
+    MuleRuntime("4.4.0", "NONE", "8", recommended=False, end_of_support="2025-06-30",
+                latest_patch="2024-10-01"),
 )
 
 WORKER_TYPES = (
@@ -80,6 +113,15 @@ REGIONS = (
     "ca-central-1", "sa-east-1",
 )  # fmt: skip
 DEFAULT_REGION = "us-east-1"
+REGION_NAMES = {
+    "us-east-1": "US East (N. Virginia)", "us-east-2": "US East (Ohio)",
+    "us-west-1": "US West (N. California)", "us-west-2": "US West (Oregon)",
+    "us-gov-west-1": "AWS GovCloud (US-West)", "eu-central-1": "EU (Frankfurt)",
+    "eu-west-1": "EU (Ireland)", "eu-west-2": "EU (London)",
+    "ap-southeast-1": "Asia Pacific (Singapore)", "ap-southeast-2": "Asia Pacific (Sydney)",
+    "ap-northeast-1": "Asia Pacific (Tokyo)", "ca-central-1": "Canada (Central)",
+    "sa-east-1": "South America (Sao Paulo)",
+}
 
 
 def parse_version(text: str) -> tuple[int, int, int]:

@@ -48,7 +48,8 @@ def index():
         if values[name]:
             setattr(criteria, attribute, [values[name]])
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = int(page) if page.isascii() and page.isdigit() and len(page) <= 6 else 1
+    page = max(page, 1)
     entries, total = search(criteria, (page - 1) * PAGE_SIZE, PAGE_SIZE)
     active = {name: value for name, value in values.items() if value}
 

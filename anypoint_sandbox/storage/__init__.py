@@ -11,13 +11,17 @@ from .apps import (
 )
 from .base import APPS_ID, Base, new_id, now
 from .cloudhub import CloudHubApplication
+from .cloudhub_deployments import CloudHubDeployment
 from .engine import Storage, init_app, session
 from .grants import AuthorizationCode, Consent, PendingAuthorization, Token
 from .platform import AuditEntry, Setting, SigningKey
+from .profiles import OrganizationOwnership, OrganizationPreference
 
 __all__ = [
     "ALL_GRANT_TYPES", "APPS_ID", "AllowlistEntry", "AuditEntry", "AuthorizationCode",
-    "AuthorizationPolicy", "Base", "CloudHubApplication", "ConnectedApp", "ConnectedAppScope",
-    "Consent", "Environment", "Organization", "PendingAuthorization", "Setting", "SigningKey",
+    "AuthorizationPolicy", "Base", "CloudHubApplication", "CloudHubDeployment",
+    "ConnectedApp", "ConnectedAppScope",
+    "Consent", "Environment", "Organization", "OrganizationOwnership", "OrganizationPreference",
+    "PendingAuthorization", "Setting", "SigningKey",
     "Storage", "Token", "User", "UserRight", "init_app", "new_id", "now", "session",
 ]

@@ -17,7 +17,9 @@ def test_deploy_answers_the_application_in_anypoints_shape(developer, sample_jar
     assert app["status"] == "DEPLOYING" and app["deploymentUpdateStatus"] == "DEPLOYING"
     assert app["workers"] == {"amount": 1, "type": {"name": "Micro", "weight": 0.1,
                                                     "cpu": "0.1 vCores",
-                                                    "memory": "500 MB memory"}}
+                                                    "memory": "500 MB memory"},
+                              "remainingOrgWorkers": 9, "totalOrgWorkers": 10,
+                              "recentStatistics": {"transactions": 0, "cpu": 0.0}}
     assert app["muleVersion"]["version"] == "4.6.0"
     assert app["region"] == "us-east-1"
     assert app["properties"] == {"env": "dev"}
@@ -102,8 +104,8 @@ def test_status_that_changes_nothing_is_304(developer, sample_jar, clock):
     assert developer.set_status("same-app", "STOP").status_code == 304
 
 
-@pytest.mark.parametrize("body", [{"status": "RESTART"}, {"state": "START"}, ["START"], None])
-def test_status_needs_start_or_stop(developer, sample_jar, body):
+@pytest.mark.parametrize("body", [{"status": "PAUSE"}, {"state": "START"}, ["START"], None])
+def test_status_needs_start_stop_or_restart(developer, sample_jar, body):
     developer.deploy("odd-app", sample_jar)
     response = developer.client.post("/cloudhub/api/applications/odd-app/status", json=body,
                                      headers=developer.headers())

@@ -34,11 +34,15 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-def serve(build: Callable[[str], object]) -> LiveServer:
-    """Start a threaded server on a free port; ``build(base_url)`` returns the app to serve."""
+def serve(build: Callable[[str], object], ssl_context=None, host: str = "127.0.0.1"
+          ) -> LiveServer:
+    """Start a threaded server on a free port of 127.0.0.1; ``build(base_url)`` returns the
+    app to serve. With ``ssl_context`` ((cert, key) paths) it serves https, and the base URL
+    names ``host`` (which the client must resolve to 127.0.0.1)."""
     late = _LateApp()
-    server = make_server("127.0.0.1", 0, late, threaded=True)
-    url = f"http://127.0.0.1:{server.server_port}"
+    server = make_server("127.0.0.1", 0, late, threaded=True, ssl_context=ssl_context)
+    scheme = "https" if ssl_context else "http"
+    url = f"{scheme}://{host}:{server.server_port}"
     late.target = build(url)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
                               name=f"live {url}", daemon=True)

@@ -102,11 +102,14 @@ class SandboxHandle:
         self.app.extensions["sandbox_storage"].dispose()
 
 
-def run_sandbox(db_path, redirect_uris=(), **config) -> SandboxHandle:
+def run_sandbox(db_path, redirect_uris=(), *, tls=None, **config) -> SandboxHandle:
     """Serve a fresh, seeded sandbox on a free port of 127.0.0.1. ``config`` holds extra sandbox
-    settings by their names (e.g. ``SANDBOX_ACCESS_TOKEN_TTL=2``)."""
+    settings by their names (e.g. ``SANDBOX_ACCESS_TOKEN_TTL=2``). ``tls`` = (certificate, key,
+    host name) serves https under that name (the client resolves it to 127.0.0.1)."""
     seed = seeded_database(db_path, redirect_uris)
-    live = serve(lambda base_url: sandbox_app(db_path, SANDBOX_BASE_URL=base_url, **config))
+    https = {"ssl_context": (str(tls[0]), str(tls[1])), "host": tls[2]} if tls else {}
+    live = serve(lambda base_url: sandbox_app(db_path, SANDBOX_BASE_URL=base_url, **config),
+                 **https)
     return SandboxHandle(url=live.url, seed=seed, app=live.app, server=live)
 
 
