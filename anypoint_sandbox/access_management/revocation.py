@@ -37,7 +37,12 @@ def authorizations(org: Organization | None = None, user_id: str | None = None,
 
 
 def find_authorization(authorization_id: str) -> Consent | None:
-    return session().get(Consent, int(authorization_id)) if authorization_id.isdigit() else None
+    """The authorization with this id, or None for any id that cannot be one (not ASCII
+    digits: "²".isdigit() is true; or past what the database's integer holds)."""
+    if not (authorization_id.isascii() and authorization_id.isdigit()
+            and len(authorization_id) <= 18):
+        return None
+    return session().get(Consent, int(authorization_id))
 
 
 def _revoke_tokens(*conditions) -> int:

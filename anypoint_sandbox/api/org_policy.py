@@ -13,7 +13,7 @@ from ..access_management import governance, revocation
 from ..access_management.connected_apps import AppRuleError
 from ..access_management.governance import RootOnlyError
 from ..web.errors import PlatformError
-from .helpers import admin_organization, is_digits, json_body, paging
+from .helpers import admin_organization, json_body, paging
 
 bp = Blueprint("org_policy_api", __name__,
                url_prefix="/accounts/api/organizations/<org_id>/connectedApplications")
@@ -97,8 +97,7 @@ def revoke_user_authorizations(org_id: str):
 def _authorization(org, authorization_id: str):
     """The organization's authorization of that id (ASCII digits, as the sandbox numbers
     them); 404 otherwise."""
-    item = revocation.find_authorization(authorization_id) if (
-        is_digits(authorization_id) and len(authorization_id) <= 18) else None
+    item = revocation.find_authorization(authorization_id)
     if item is None or item not in revocation.authorizations(org, user_id=item.user_id):
         raise PlatformError(404, f"Authorization {authorization_id[:40]} not found.")
     return item

@@ -107,6 +107,9 @@ def _mule_version(value) -> str | None:
 def _workers(value) -> int | None:
     if value is None:
         return None
+    # MuleSoft's CLI sends --workers as a string ("2"), which the platform reads as a number.
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 2:
+        value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or not (
             MIN_WORKERS <= value <= MAX_WORKERS):
         raise InvalidAppInfo(f"workers.amount must be a whole number from {MIN_WORKERS} to "

@@ -100,9 +100,11 @@ def _application_lifecycle(sandbox, cli, clock, sample_jar, newer_jar, logs_fold
     assert payload(cli.run("runtime-mgr", "cloudhub-application", "list", "-o", "json")
                    .ok().stdout) == []
     deployed = cli.run("runtime-mgr", "cloudhub-application", "deploy", APP, str(sample_jar),
-                       "--property", "db.host:localhost", "-o", "json").ok()
+                       "--workers", "2", "--property", "db.host:localhost", "-o",
+                       "json").ok()
     assert payload(deployed.stdout)["domain"] == APP
     stored = application(sandbox)
+    assert stored.workers == 2  # the CLI sends "2", a string
     assert stored.environment_id == sandbox.environment_id("Sandbox")
     assert stored.properties == {"db.host": "localhost"}
     assert stored.file_name == sample_jar.name and stored.user_name == "CI Deployer"
@@ -145,8 +147,10 @@ def _application_lifecycle(sandbox, cli, clock, sample_jar, newer_jar, logs_fold
     cli.run("runtime-mgr", "cloudhub-application", "download-logs", APP, str(folder)).ok()
     (archive,) = folder.iterdir()
     with zipfile.ZipFile(archive) as logs:
-        (worker_log,) = logs.namelist()  # the running deployment's one worker
-        assert f"Restarting application {APP}" in logs.read(worker_log).decode()
+        worker_logs = [logs.read(name).decode() for name in sorted(logs.namelist())]
+        assert len(worker_logs) == 2  # the running deployment's two workers
+        assert f"Restarting application {APP}" in worker_logs[0]  # system lines: the first
+        assert all(f"Started app '{APP}'" in log for log in worker_logs)
 
     deleted = cli.run("runtime-mgr", "cloudhub-application", "delete", APP).ok()
     assert f"{APP} deleted" in deleted.stdout

@@ -97,7 +97,10 @@ def test_an_interrupted_upload_leaves_nothing(developer, uploads, sample_jar):
     ('{"domain": "cut-app", "muleVersion": "4.6.0"}', "muleVersion in appInfoJson must be"),
     ('{"domain": "cut-app", "workers": {"amount": 0}}', "from 1 to 8"),
     ('{"domain": "cut-app", "workers": {"amount": 9}}', "from 1 to 8"),
-    ('{"domain": "cut-app", "workers": {"amount": "2"}}', "from 1 to 8"),
+    ('{"domain": "cut-app", "workers": {"amount": "9"}}', "from 1 to 8"),
+    ('{"domain": "cut-app", "workers": {"amount": "two"}}', "from 1 to 8"),
+    ('{"domain": "cut-app", "workers": {"amount": "2.0"}}', "from 1 to 8"),
+    ('{"domain": "cut-app", "workers": {"amount": "\u0662"}}', "from 1 to 8"),
     ('{"domain": "cut-app", "workers": {"amount": true}}', "from 1 to 8"),
     ('{"domain": "cut-app", "workers": {"type": {"name": "Huge"}}}', 'Worker type "Huge"'),
     ('{"domain": "cut-app", "region": "mars-north-1"}', 'Region "mars-north-1"'),
@@ -106,6 +109,14 @@ def test_an_interrupted_upload_leaves_nothing(developer, uploads, sample_jar):
 ])
 def test_bad_app_info_is_refused_field_by_field(developer, uploads, sample_jar, info, words):
     assert words in refused(developer, uploads, sample_jar, info=info)
+
+
+def test_a_worker_count_sent_as_digits_is_read_as_a_number(developer, sample_jar):
+    """MuleSoft's CLI sends ``--workers 2`` as the string "2"; the platform takes it."""
+    response = developer.deploy("two-workers", sample_jar,
+                                info='{"domain": "two-workers", "workers": {"amount": "2"}}')
+    assert response.status_code == 200, response.data
+    assert response.get_json()["workers"]["amount"] == 2
 
 
 def test_auto_start_must_be_a_boolean(developer, uploads, sample_jar):

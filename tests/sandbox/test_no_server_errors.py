@@ -62,6 +62,23 @@ def test_unicode_digits_in_paging_are_400s(client, admin, seed, console):
         assert client.get("/console/audit-log/", query_string={"page": page}).status_code == 200
 
 
+def test_an_authorization_id_that_cannot_be_one_is_already_gone(client, seed, console):
+    """The console's revoke buttons post an authorization id in the path: Unicode digits and
+    digits past the database's integer are no authorization, not a 500."""
+    console.sign_in()
+    client_id = seed["apps"][0]["client_id"]
+    for authorization_id in ("%C2%B2", "\u0663", HUGE_DIGITS[:40]):
+        mine = console.post("/console/profile/connected-apps",
+                            f"/console/profile/connected-apps/{authorization_id}/revoke")
+        assert mine.status_code == 302
+        assert "no longer has access" in client.get(mine.location).text
+        admins = console.post(f"/console/access-management/connected-apps/{client_id}/authorizations",
+                              f"/console/access-management/connected-apps/{client_id}/authorizations/"
+                              f"{authorization_id}/revoke")
+        assert admins.status_code == 302
+        assert "already revoked" in client.get(admins.location).text
+
+
 def test_deep_and_oversized_json_are_400s(client, admin, ci_token, sandbox_env, sample_jar):
     deep = client.post("/accounts/api/connectedApplications", data=DEEP,
                        content_type="application/json", headers=admin)
