@@ -15,13 +15,14 @@ from flask import jsonify, redirect, render_template, request, session, url_for
 from ..anypoint import deadlines
 from ..anypoint.cloudhub import CloudHub
 from ..anypoint.errors import MissingScope, NotFound, PlatformError, PlatformUnavailable
-from ..web.problem import Problem
 from .page import when_iso
 from .support import (
     Delegation,
     delegation,
+    environment_name,
     jar_from_upload,
     max_file_bytes,
+    no_such_application,
     operation_refusal,
     unavailable,
     upload_budget,
@@ -29,25 +30,12 @@ from .support import (
 from .views import bp
 
 
-def _no_such_application(env_id: str, name: str) -> Problem:
-    return Problem(404, "No such application", f"There is no application called {name} in "
-                   "this environment (it may have been deleted).", "not_found",
-                   (url_for("deploy.index", environment=env_id), "Back to Deploy"))
-
-
 def _application(cloudhub: CloudHub, env_id: str, name: str):
     """The application, or Problem(404) when the environment has none of that name."""
     try:
         return cloudhub.application(name)
     except NotFound:
-        raise _no_such_application(env_id, name) from None
-
-
-def _environment_name(user: Delegation, env_id: str) -> str | None:
-    try:
-        return next((env.name for env in user.environments() if env.id == env_id), None)
-    except PlatformError:
-        return None
+        raise no_such_application(env_id, name) from None
 
 
 def _page(user: Delegation, env_id: str, name: str, status: int = 200, **extra):
@@ -61,7 +49,7 @@ def _page(user: Delegation, env_id: str, name: str, status: int = 200, **extra):
         status = 403
     may = {op: user.may(op) for op in ("manage", "delete")}
     body = render_template("deploy/show.html", app=app, env_id=env_id, name=name,
-                           env_name=_environment_name(user, env_id), read_refusal=refused,
+                           env_name=environment_name(user, env_id), read_refusal=refused,
                            may=may, notice=session.pop("deploy_notice", None),
                            max_file_bytes=max_file_bytes(), **extra)
     return body, status
@@ -99,7 +87,7 @@ def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], No
         message, status = unavailable(error, "changed")
         return _page(user, env_id, name, status, action_error=message)
     except NotFound:
-        raise _no_such_application(env_id, name) from None
+        raise no_such_application(env_id, name) from None
     except PlatformError as error:
         if error.status is None or not 400 <= error.status < 500:
             raise
@@ -142,7 +130,7 @@ def confirm_delete(env_id: str, name: str):
     user = delegation()
     app = _application(user.cloudhub(env_id), env_id, name)
     return render_template("deploy/confirm_delete.html", app=app, env_id=env_id,
-                           env_name=_environment_name(user, env_id))
+                           env_name=environment_name(user, env_id))
 
 
 @bp.post("/<env_id>/<name>/delete")

@@ -11,11 +11,12 @@ from flask import request, session, url_for
 from werkzeug.utils import secure_filename
 
 from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
-from ..anypoint.errors import MissingScope, PlatformUnavailable
+from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
 from ..services import services
 from ..web.guards import require_delegation
+from ..web.problem import Problem
 
 MEGABYTE = 1024 * 1024
 _QUOTED_SCOPE = re.compile(r"'([a-z_]+:[a-z_]+)'")
@@ -53,6 +54,20 @@ def delegation() -> Delegation:
     if not session.get("deploy_org_id"):
         session["deploy_org_id"] = services().client.me(tokens.access_token).organization.id
     return Delegation(tokens, session["deploy_org_id"])
+
+
+def environment_name(user: Delegation, env_id: str) -> str | None:
+    """The name of the user's environment ``env_id``; None when unknown or unreadable."""
+    try:
+        return next((env.name for env in user.environments() if env.id == env_id), None)
+    except PlatformError:
+        return None
+
+
+def no_such_application(env_id: str, name: str) -> Problem:
+    return Problem(404, "No such application", f"There is no application called {name} in "
+                   "this environment (it may have been deleted).", "not_found",
+                   (url_for("deploy.index", environment=env_id), "Back to Deploy"))
 
 
 def is_anypoint() -> bool:
