@@ -72,9 +72,8 @@ def test_an_authorization_id_that_cannot_be_one_is_already_gone(client, seed, co
                             f"/console/profile/connected-apps/{authorization_id}/revoke")
         assert mine.status_code == 302
         assert "no longer has access" in client.get(mine.location).text
-        admins = console.post(f"/console/access-management/connected-apps/{client_id}/authorizations",
-                              f"/console/access-management/connected-apps/{client_id}/authorizations/"
-                              f"{authorization_id}/revoke")
+        authorizations = f"/console/access-management/connected-apps/{client_id}/authorizations"
+        admins = console.post(authorizations, f"{authorizations}/{authorization_id}/revoke")
         assert admins.status_code == 302
         assert "already revoked" in client.get(admins.location).text
 
