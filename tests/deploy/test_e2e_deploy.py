@@ -14,18 +14,6 @@ from tests.support.labs import DeployLab
 JAR_TYPE = "application/java-archive"
 
 
-def deploy_fields(lab, browser, env_id, name, **extra) -> dict:
-    return {"csrf_token": lab.csrf(browser), "environment": env_id, "name": name,
-            "runtime": "4.9.0", "worker_size": "Micro", "workers": "1", "region": "us-east-1",
-            "properties": "greeting=hello\n# a comment\nhttp.port = 8081", **extra}
-
-
-def post_deploy(lab, browser, fields, jar_path, filename=None):
-    with open(jar_path, "rb") as jar:
-        return browser.post(lab.url + "/deploy", data=fields, allow_redirects=False, timeout=30,
-                            files={"file": (filename or jar_path.name, jar, JAR_TYPE)})
-
-
 def wait_for(browser, url, wanted: set[str], seconds: float = 10) -> dict:
     """Poll status.json until the status is one of ``wanted``; return the last answer."""
     deadline = time.monotonic() + seconds
@@ -49,7 +37,7 @@ def test_developer_deploys_watches_stops_starts_and_deletes(deploy_lab, sample_j
                        params={"environment": sandbox, "name": "hello-e2e"}).json() == {
         "name": "hello-e2e", "available": True, "message": None}
 
-    answer = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "hello-e2e"),
+    answer = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "hello-e2e"),
                          sample_jar)
     assert answer.status_code == 303, answer.text[:800]
     assert answer.headers["Location"] == f"/deploy/{sandbox}/hello-e2e"
@@ -124,7 +112,7 @@ def test_viewer_gets_the_missing_right_panel(deploy_lab, sample_jar):
     lab = deploy_lab
     browser = lab.signed_in("viewer")
     sandbox = lab.sandbox.environment_id("Sandbox")
-    answer = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "viewer-app"),
+    answer = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "viewer-app"),
                          sample_jar)
     assert answer.status_code == 403
     assert 'id="deploy-refusal"' in answer.text and 'data-kind="right"' in answer.text
@@ -157,7 +145,7 @@ def test_bad_jar_and_taken_name_are_shown_next_to_the_form(deploy_lab, sample_ja
     sandbox = lab.sandbox.environment_id("Sandbox")
     not_a_zip = tmp_path / "notes.jar"
     not_a_zip.write_bytes(b"this is not a zip archive" * 100)
-    bad = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "bad-jar-app"),
+    bad = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "bad-jar-app"),
                       not_a_zip)
     assert bad.status_code == 400
     assert 'id="file-error"' in bad.text and "not a JAR (zip) archive" in bad.text
@@ -166,14 +154,14 @@ def test_bad_jar_and_taken_name_are_shown_next_to_the_form(deploy_lab, sample_ja
     no_descriptor = tmp_path / "plain.jar"
     with zipfile.ZipFile(no_descriptor, "w") as archive:
         archive.writestr("hello.txt", "hi")
-    bad = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "bad-jar-app"),
+    bad = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "bad-jar-app"),
                       no_descriptor)
     assert bad.status_code == 400 and "mule-artifact.json" in bad.text
 
-    first = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "taken-name"),
+    first = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "taken-name"),
                         sample_jar)
     assert first.status_code == 303
-    again = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "taken-name",
+    again = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "taken-name",
                                                     workers="2"), sample_jar)
     assert again.status_code == 409
     assert 'id="name-error"' in again.text and "already exists" in again.text
@@ -185,7 +173,7 @@ def test_a_runtime_too_old_for_the_jar_ends_in_deploy_failed(deploy_lab, tmp_pat
     browser = lab.signed_in("developer")
     sandbox = lab.sandbox.environment_id("Sandbox")
     needs_new = load_builder().build(tmp_path / "needs-new.jar", min_mule_version="4.9.0")
-    answer = post_deploy(lab, browser, deploy_fields(lab, browser, sandbox, "too-new",
+    answer = lab.post_deploy(browser, lab.deploy_fields(browser, sandbox, "too-new",
                                                      runtime="4.4.0"), needs_new)
     assert answer.status_code == 303
     status_url = lab.url + answer.headers["Location"] + "/status.json"
@@ -199,7 +187,7 @@ def test_developer_may_not_deploy_to_production(deploy_lab, sample_jar):
     lab = deploy_lab
     browser = lab.signed_in("developer")
     production = lab.sandbox.environment_id("Production")
-    answer = post_deploy(lab, browser, deploy_fields(lab, browser, production, "prod-app"),
+    answer = lab.post_deploy(browser, lab.deploy_fields(browser, production, "prod-app"),
                          sample_jar)
     assert answer.status_code == 403
     assert 'data-kind="right"' in answer.text and "Production" in answer.text
@@ -229,7 +217,7 @@ def test_an_upload_waits_for_its_answer_longer_than_other_calls(tmp_path, sample
                                            1.5)
         browser = lab.signed_in("developer")
         env = lab.sandbox.environment_id("Sandbox")
-        answer = post_deploy(lab, browser, deploy_fields(lab, browser, env, "slow-answer"),
+        answer = lab.post_deploy(browser, lab.deploy_fields(browser, env, "slow-answer"),
                              sample_jar)
         assert answer.status_code == 303, answer.text[:500]
     finally:
@@ -244,7 +232,7 @@ def test_no_answer_after_the_upload_is_not_called_nothing_deployed(tmp_path, sam
                                            2.5)
         browser = lab.signed_in("developer")
         env = lab.sandbox.environment_id("Sandbox")
-        answer = post_deploy(lab, browser, deploy_fields(lab, browser, env, "no-answer"),
+        answer = lab.post_deploy(browser, lab.deploy_fields(browser, env, "no-answer"),
                              sample_jar)
         text = html.unescape(answer.text)
         assert answer.status_code == 504

@@ -227,6 +227,20 @@ class DeployLab(LabOnSandbox):
     def csrf(self, browser, path: str = "/deploy") -> str:
         return super().csrf(browser, path)
 
+    def deploy_fields(self, browser, env_id: str, name: str, **extra) -> dict:
+        """The deploy form's fields, filled in (``extra`` replaces or adds some)."""
+        return {"csrf_token": self.csrf(browser), "environment": env_id, "name": name,
+                "runtime": "4.9.0", "worker_size": "Micro", "workers": "1",
+                "region": "us-east-1",
+                "properties": "greeting=hello\n# a comment\nhttp.port = 8081", **extra}
+
+    def post_deploy(self, browser, fields: dict, jar_path, filename: str | None = None):
+        """POST the deploy form with the JAR at ``jar_path``; the answer, not followed."""
+        with open(jar_path, "rb") as jar:
+            return browser.post(self.url + "/deploy", data=fields, allow_redirects=False,
+                                timeout=30, files={"file": (filename or jar_path.name, jar,
+                                                            "application/java-archive")})
+
 
 class CiSandbox:
     """The sandbox with fast deploys, and what a test asks it as the CI Deployer."""
