@@ -2,10 +2,11 @@
 
 One :class:`CloudHub` per request: the client, the user's access token and the organization,
 optionally bound to one environment (``X-ANYPNT-ENV-ID``). Answers become frozen dataclasses
-(``models.Application``, ``models.MuleVersion``). Errors are AnypointClient's: MissingScope (403),
-DelegationEnded (401), PlatformUnavailable; any other 4xx is a PlatformError whose ``status`` and
-``message`` (CloudHub's ``{"message"}``) the caller shows (400 bad artifact, 404, 409 name taken).
-A JAR goes up as a :class:`MultipartBody`, a chunk at a time, never whole in memory.
+(``models.Application``, ``MuleVersion``, ``Deployment``, ``LogLine``). Errors are
+AnypointClient's: MissingScope (403), DelegationEnded (401), PlatformUnavailable; any other 4xx
+is a PlatformError whose ``status`` and ``message`` (CloudHub's ``{"message"}``) the caller
+shows (400 bad artifact, 404, 409 name taken). A JAR goes up as a :class:`MultipartBody`, a
+chunk at a time, never whole in memory.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import quote
 
 from .client import AnypointClient, data_list, parsed
 from .errors import NotFound, PlatformError
-from .models import Application, MalformedAnswer, MuleVersion
+from .models import Application, Deployment, LogLine, MalformedAnswer, MuleVersion
 from .multipart import FilePart, MultipartBody
 
 APPLICATIONS = "/cloudhub/api/v2/applications"
@@ -85,6 +86,29 @@ class CloudHub:
         """One application; NotFound when there is none of that name."""
         path = f"{APPLICATIONS}/{quote(domain, safe='')}"
         return parsed(path, Application.from_json, self._call("GET", path, "get application"))
+
+    def deployments(self, domain: str, limit: int = 10) -> list[Deployment]:
+        """The application's latest ``limit`` deployments, newest first."""
+        path = f"{APPLICATIONS}/{quote(domain, safe='')}/deployments"
+        return parsed(path, lambda body: [Deployment.from_json(item) for item in data_list(body)],
+                      self._call("GET", path, "deployments",
+                                 params={"orderByDate": "DESC", "limit": limit}))
+
+    def deployment_logs(self, domain: str, deployment_id: str,
+                        limit: int = 500) -> tuple[list[LogLine], int]:
+        """The deployment's newest ``limit`` log lines (CloudHub gives at most 2000), oldest
+        first, and how many it has in all."""
+        path = (f"{APPLICATIONS}/{quote(domain, safe='')}/deployments/"
+                f"{quote(deployment_id, safe='')}/logs")
+
+        def build(body) -> tuple[list[LogLine], int]:
+            lines = [LogLine.from_json(item) for item in data_list(body)]
+            total = body.get("total")
+            known = isinstance(total, int) and not isinstance(total, bool) and total >= 0
+            return lines, total if known else len(lines)
+
+        return parsed(path, build, self._call("GET", path, "deployment log",
+                                              params={"limit": limit}))
 
     def domain_available(self, domain: str) -> bool:
         """Whether the name is free; PlatformError(400) with CloudHub's reason for a bad name."""

@@ -9,6 +9,7 @@ into a PlatformError, the 502 page).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
 
 from .. import clock
 
@@ -318,3 +319,88 @@ class Application:
     def failed(self) -> bool:
         """True when the last deployment failed (DEPLOY_FAILED, or an update that failed)."""
         return "FAIL" in self.status or "FAIL" in (self.update_status or "")
+
+
+def _moment(value) -> float | None:
+    """A CloudHub time (ISO 8601 text, ``T`` or space, ``Z`` or an offset; or epoch
+    milliseconds) as seconds since the epoch; None for anything else."""
+    if not isinstance(value, str):
+        return _epoch_seconds(value)
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One worker of a running deployment."""
+
+    id: str
+    status: str | None = None
+    region: str | None = None
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """One deployment of a CloudHub application (GET …/v2/applications/{domain}/deployments):
+    a deploy, redeploy, start or restart, until it stopped or another took over."""
+
+    id: str
+    created: float | None = None
+    started: float | None = None
+    ended: float | None = None
+    instances: tuple[Instance, ...] = ()
+
+    @classmethod
+    def from_json(cls, doc: dict) -> Deployment:
+        doc = _object(doc, "a deployment")
+        instances = doc.get("instances") if isinstance(doc.get("instances"), list) else []
+        return cls(id=_text(doc, "deploymentId", "a deployment"),
+                   created=_moment(doc.get("createTime")),
+                   started=_moment(doc.get("startTime")), ended=_moment(doc.get("endTime")),
+                   instances=tuple(
+                       Instance(id=str(item["instanceId"]), status=_optional_text(item, "status"),
+                                region=_optional_text(item, "region"),
+                                address=_optional_text(item, "publicIPAddress"))
+                       for item in instances
+                       if isinstance(item, dict) and isinstance(item.get("instanceId"), str)))
+
+    @property
+    def state(self) -> str:
+        """``running``, ``starting``, ``ended`` or ``failed`` (ended without having started)."""
+        if self.ended is not None:
+            return "ended" if self.started is not None else "failed"
+        return "running" if self.started is not None else "starting"
+
+
+#: The longest log message the app shows whole; the rest of a longer one is cut.
+MAX_MESSAGE_CHARS = 10_000
+
+
+@dataclass(frozen=True)
+class LogLine:
+    """One line of a deployment's log (GET …/deployments/{deploymentId}/logs)."""
+
+    at: float | None
+    priority: str
+    message: str
+    logger: str | None = None
+    thread: str | None = None
+    instance: str | None = None
+
+    @classmethod
+    def from_json(cls, doc: dict) -> LogLine:
+        doc = _object(doc, "a log line")
+        message = doc.get("message")
+        if not isinstance(message, str):
+            raise MalformedAnswer("a log line has no message")
+        if len(message) > MAX_MESSAGE_CHARS:
+            message = message[:MAX_MESSAGE_CHARS] + " … (cut: the line is longer)"
+        return cls(at=_epoch_seconds(doc.get("timestamp")),
+                   priority=(_optional_text(doc, "priority") or "INFO").upper()[:12],
+                   message=message, logger=_optional_text(doc, "loggerName"),
+                   thread=_optional_text(doc, "threadName"),
+                   instance=_optional_text(doc, "instanceId"))

@@ -36,6 +36,10 @@ SECRET_KEYS = frozenset({
 #: Answer keys whose *values* (a mapping) are the user's own secrets: CloudHub properties.
 SECRET_MAPPINGS = frozenset({"properties"})
 TRACE_LIMIT = 200
+#: An answer's lists keep this many items in the trace, and its strings this many characters
+#: (a deployment's log is 500 lines; the trace shows how the call went, not every line).
+KEPT_ITEMS = 20
+KEPT_CHARS = 4000
 
 
 def fingerprint(value: str | bytes | None) -> str:
@@ -107,6 +111,21 @@ def redact(value, secrets: tuple[str, ...] = ()):
     return value
 
 
+def abridged(value):
+    """``value`` with every list cut to :data:`KEPT_ITEMS` items (then a note of how many
+    more) and every string to :data:`KEPT_CHARS` characters, so one answer never fills the
+    trace."""
+    if isinstance(value, dict):
+        return {key: abridged(item) for key, item in value.items()}
+    if isinstance(value, list):
+        kept = [abridged(item) for item in value[:KEPT_ITEMS]]
+        more = len(value) - KEPT_ITEMS
+        return [*kept, f"… {more} more, not kept in the trace"] if more > 0 else kept
+    if isinstance(value, str) and len(value) > KEPT_CHARS:
+        return f"{value[:KEPT_CHARS]}… ({len(value) - KEPT_CHARS} more characters)"
+    return value
+
+
 def redact_url(url: str, secrets: tuple[str, ...] = ()) -> str:
     """The URL with query values by the allow-list (readable, not percent-encoded)."""
     parts = urlsplit(url)
@@ -138,7 +157,7 @@ class Exchange:
         return cls(
             label=label, method=method, url=redact_url(url, secrets), status=status,
             duration_ms=duration_ms, request=_shown(request, secrets),
-            response=redact(response, secrets), error=redact(error, secrets),
+            response=abridged(redact(response, secrets)), error=redact(error, secrets),
         )
 
     def to_dict(self) -> dict:

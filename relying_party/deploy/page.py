@@ -28,11 +28,15 @@ FIELD_HINTS = (("name", ("application name", "domain")), ("runtime", ("mule runt
                ("region", ("region",)), ("properties", ("propert",)))
 
 
-def when_iso(epoch: float | None) -> str | None:
-    """Seconds since the epoch as ISO 8601 UTC (``2024-01-31T12:00:00Z``), or None."""
+def when_iso(epoch: float | None, millis: bool = False) -> str | None:
+    """Seconds since the epoch as ISO 8601 UTC (``2024-01-31T12:00:00Z``, or with
+    ``millis`` ``2024-01-31T12:00:00.250Z``), or None."""
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    if millis:
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def error_field(error: PlatformError) -> str:

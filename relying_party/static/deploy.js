@@ -1,4 +1,4 @@
-// The deploy pages: environment picker, live name check, upload progress, live status.
+// The deploy pages: environment picker, live name check, upload progress, live status and log.
 // External file (the CSP forbids inline script); without JavaScript every form still posts.
 (function () {
   "use strict";
@@ -167,6 +167,72 @@
     });
   }
 
+  // -- the latest deployment's log on the application's page ---------------------------------
+  var refreshLog = function () {};
+
+  function logLine(line) {
+    var item = document.createElement("li");
+    item.className = "log-line priority-" + String(line.priority).toLowerCase();
+    var at = document.createElement("time");
+    at.className = "log-at";
+    if (line.at) { at.setAttribute("datetime", line.at); }
+    at.textContent = line.time;
+    var priority = document.createElement("span");
+    priority.className = "log-priority";
+    priority.textContent = line.priority;
+    var message = document.createElement("span");
+    message.className = "log-message";
+    message.textContent = line.message;
+    item.appendChild(at);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(priority);
+    item.appendChild(document.createTextNode(" "));
+    item.appendChild(message);
+    return item;
+  }
+
+  function initLog(root) {
+    var panel = root.querySelector("#app-log");
+    if (!panel) { return; }
+    var list = panel.querySelector("#app-log-lines");
+    var note = panel.querySelector("#app-log-note");
+    var shown = "";
+    function render(body) {
+      if (!body.deployment) {
+        note.textContent = "No deployments yet: CloudHub writes a log from the first deploy or start on.";
+        list.hidden = true;
+        return;
+      }
+      var summary = "Deployment of " + readable(body.deployment.created) + ", " + body.deployment.state;
+      note.textContent = summary + (body.total > body.shown ? " · the newest " + body.shown +
+        " of " + body.total + " lines" : "");
+      var key = body.deployment.id + ":" + body.total + ":" + body.shown;
+      if (key === shown) { return; }
+      shown = key;
+      var atEnd = list.scrollTop + list.clientHeight >= list.scrollHeight - 4;
+      while (list.firstChild) { list.removeChild(list.firstChild); }
+      body.lines.forEach(function (line) { list.appendChild(logLine(line)); });
+      if (!body.lines.length) {
+        var empty = document.createElement("li");
+        empty.className = "log-empty";
+        empty.textContent = "No lines yet.";
+        list.appendChild(empty);
+      }
+      list.hidden = false;
+      if (atEnd || list.getAttribute("data-scrolled") !== "true") {
+        list.scrollTop = list.scrollHeight;
+      }
+    }
+    list.addEventListener("scroll", function () { list.setAttribute("data-scrolled", "true"); });
+    refreshLog = function () {
+      getJSON(panel.getAttribute("data-logs-url"), render, function (status, body) {
+        note.textContent = (body && body.error_description) ||
+          "The log could not be read just now; open All deployments and their logs to try again.";
+      });
+    };
+    refreshLog();
+  }
+
   // -- one application's status, followed until it settles -----------------------------------
   function initStatus(root) {
     var state = root.querySelector("#app-state");
@@ -184,6 +250,7 @@
           failure.querySelector(".reason-text").textContent = body.reason;
           failure.hidden = false;
         }
+        refreshLog();
         if (body.transitional) { window.setTimeout(poll, 1000); return; }
         root.querySelector("#app-live").hidden = true;
         if (body.status !== first || body.failed) { window.location.reload(); }
@@ -204,6 +271,7 @@
     initList(root);
     initNameCheck(root);
     initUploads(root);
+    initLog(root);
     initStatus(root);
   }
 

@@ -1,5 +1,6 @@
 """In Chromium: sign in as the developer, deploy hello-mule with the form (the progress bar shows
-while it uploads), watch it reach STARTED, then delete it through the confirmation step.
+while it uploads), watch it reach STARTED and its log fill in, read its deployments and logs,
+then delete it through the confirmation step.
 
 Screenshots go to test-output/screenshots/deploy-*.png for a person to look at.
 """
@@ -84,25 +85,35 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
     assert page.inner_text("#app-status") in ("DEPLOYING", "STARTED")
     if page.inner_text("#app-status") == "DEPLOYING":
         assert page.is_visible("#app-live")
+        expect(page.locator("#app-log-lines")).to_contain_text(
+            "Deploying application hello-browser")
         shot("04-deploying")
     expect(page.locator("#app-status")).to_have_text("STARTED", timeout=15_000)
     page.wait_for_selector("#stop")  # the page reloaded with the actions of a started app
     assert not page.is_visible("#app-live")
+    expect(page.locator("#app-log-lines")).to_contain_text("Started app 'hello-browser'")
+    assert "running" in page.inner_text("#app-log-note")
     shot("05-started")
+
+    page.click("#all-logs")
+    page.wait_for_selector("#log-lines")
+    assert page.inner_text("#deployments li.is-current .badge") == "running"
+    assert "Your application is started." in page.inner_text("#log-lines")
+    shot("06-logs")
 
     page.click("#nav-deploy")
     page.wait_for_selector("tr[data-domain=hello-browser]")
     assert page.inner_text("tr[data-domain=hello-browser] .badge") == "STARTED"
-    shot("06-list")
+    shot("07-list")
 
     page.click("a[href$='/hello-browser']")
     page.click("#delete")
     page.wait_for_selector("#confirm-delete")
-    shot("07-confirm-delete")
+    shot("08-confirm-delete")
     page.click("#confirm-delete-button")
     page.wait_for_selector("#deploy-notice")
     assert "hello-browser was deleted." in page.inner_text("#deploy-notice")
-    shot("08-deleted")
+    shot("09-deleted")
 
 
 def test_viewer_sees_the_missing_right_and_scope_panels(deploy_lab, page, screenshots,
@@ -118,11 +129,11 @@ def test_viewer_sees_the_missing_right_and_scope_panels(deploy_lab, page, screen
     assert page.input_value("#name") == "viewer-app"
     page.wait_for_selector("#name-check.hint-ok")  # the re-rendered form checked the name
     page.locator("#deploy-refusal").scroll_into_view_if_needed()
-    page.screenshot(path=str(screenshots / "deploy-09-missing-right.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "deploy-10-missing-right.png"), full_page=True)
 
     # Signing in again with fewer scopes: deploying now lacks a scope, not a right.
     sign_in_with_scopes(page, lab, "viewer", "openid profile view:environment read:applications")
     page.goto(lab.url + "/deploy")
     page.wait_for_selector("#deploy-refusal[data-kind=scope]")
     assert page.is_visible("#deploy-refusal .ask-more")
-    page.screenshot(path=str(screenshots / "deploy-10-missing-scope.png"), full_page=True)
+    page.screenshot(path=str(screenshots / "deploy-11-missing-scope.png"), full_page=True)

@@ -10,7 +10,14 @@ import pytest
 from joserfc import jwk, jws
 
 from relying_party.anypoint.models import TokenSet
-from relying_party.anypoint.trace import Exchange, fingerprint, redact, redact_url
+from relying_party.anypoint.trace import (
+    KEPT_CHARS,
+    KEPT_ITEMS,
+    Exchange,
+    fingerprint,
+    redact,
+    redact_url,
+)
 from relying_party.delegation.store import FileStore, Sealer
 from relying_party.delegation.tokens import TokenStore
 from relying_party.oidc.idtoken import validate_id_token
@@ -154,6 +161,19 @@ def test_exchange_build_redacts_everything():
                            response={"id_token": "eyJ.a.b"}, secrets=("very-secret-1",))
     assert "very-secret-1" not in json.dumps(entry.to_dict())
     assert "eyJ.a.b" not in json.dumps(entry.to_dict())
+
+
+def test_a_large_answer_is_abridged_in_the_trace():
+    lines = [{"message": f"line {n}", "priority": "INFO"} for n in range(500)]
+    answer = {"data": lines, "total": 500, "note": "x" * 10_000}
+    kept = Exchange.build("deployment log", "GET", "https://ch/logs", 200, 3,
+                          response=answer).response
+    assert kept["data"][:KEPT_ITEMS] == lines[:KEPT_ITEMS]
+    assert kept["data"][KEPT_ITEMS:] == [f"… {500 - KEPT_ITEMS} more, not kept in the trace"]
+    assert kept["total"] == 500 and len(kept["note"]) < KEPT_CHARS + 40
+    assert len(json.dumps(kept)) < 10_000 < len(json.dumps(answer))
+    small = {"data": lines[:3]}
+    assert Exchange.build("x", "GET", "https://ch", 200, 1, response=small).response == small
 
 
 # -- single-flight refresh -------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The app survives real Anypoint answers: every platform answer it parses (me, organizations,
-environments, applications, mule-versions) is built from the specs' own example answers, read
-from the spec files; the pages that show them render; and an answer with a field missing, an
-extra field or a value of another type is read or refused as malformed (MalformedAnswer, the
-502 page), never a crash. The app parses no profile, connected-app or audit answer."""
+environments, applications, mule-versions, deployments and their logs) is built from the specs'
+own example answers, read from the spec files; the pages that show them render; and an answer
+with a field missing, an extra field or a value of another type is read or refused as malformed
+(MalformedAnswer, the 502 page), never a crash. The app parses no profile, connected-app or
+audit answer."""
 
 import copy
 
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 from relying_party.anypoint.client import data_list
 from relying_party.anypoint.models import (
     Application,
+    Deployment,
     Environment,
+    LogLine,
     MalformedAnswer,
     Me,
     MuleVersion,
@@ -42,6 +45,9 @@ def examples(anypoint_specs) -> dict:
         "redeployed": example(ch, "/v2/applications/{domain}", "put"),
         "mule-versions": example(ch, "/mule-versions"),
         "mule-version": example(ch, "/mule-versions/{version}"),
+        "deployments": example(ch, "/v2/applications/{domain}/deployments"),
+        "deployment-logs": example(ch, "/v2/applications/{domain}/deployments/{deploymentId}/"
+                                       "logs"),
     }
 
 
@@ -62,6 +68,8 @@ READERS = {
     "redeployed": Application.from_json,
     "mule-versions": lambda doc: [MuleVersion.from_json(item) for item in data_list(doc)],
     "mule-version": MuleVersion.from_json,
+    "deployments": lambda doc: [Deployment.from_json(item) for item in data_list(doc)],
+    "deployment-logs": lambda doc: [LogLine.from_json(item) for item in data_list(doc)],
 }
 LENIENT = settings(max_examples=60, deadline=None,
                    suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -87,6 +95,14 @@ def test_the_models_read_every_example_answer(examples):
     runtimes = READERS["mule-versions"](examples["mule-versions"])
     assert runtimes[0].version == "3.8.2" and runtimes[0].recommended
     assert MuleVersion.from_json(examples["mule-version"]).end_of_support == 1507230009.992
+    deployments = READERS["deployments"](examples["deployments"])
+    assert [item.id for item in deployments][:2] == ["566f011be4b06b370949daff",
+                                                     "566f00c2e4b06b3709496e0d"]
+    assert deployments[0].created == 1450115355.731 and deployments[0].state == "ended"
+    assert deployments[0].instances[0].id == "566f011be4b06b370949daff-0"
+    lines = READERS["deployment-logs"](examples["deployment-logs"])
+    assert [(line.at, line.priority) for line in lines][0] == (1450128121.85, "INFO")
+    assert "org.mule.DefaultMuleMessage" in lines[0].message
 
 
 def _nodes(doc, path=()):
@@ -144,13 +160,19 @@ def _answer_with(fake, examples, answers: dict) -> tuple[str, str]:
             200, answers.get("application", examples["application"])),
         ("GET", "/cloudhub/api/mule-versions"): response(
             200, answers.get("mule-versions", examples["mule-versions"])),
+        ("GET", "/cloudhub/api/v2/applications/example-app/deployments"): response(
+            200, answers.get("deployments", examples["deployments"])),
+        ("GET", "/cloudhub/api/v2/applications/example-app/deployments/"
+                "566f011be4b06b370949daff/logs"): response(
+            200, answers.get("deployment-logs", examples["deployment-logs"])),
     })
     return env, "example-app"
 
 
 def _pages(env: str, domain: str) -> list[str]:
     return ["/", "/deploy", f"/deploy?environment={env}", f"/deploy/{env}/applications.json",
-            f"/deploy/{env}/{domain}", f"/deploy/{env}/{domain}/status.json", "/cicd/"]
+            f"/deploy/{env}/{domain}", f"/deploy/{env}/{domain}/status.json",
+            f"/deploy/{env}/{domain}/logs", f"/deploy/{env}/{domain}/logs.json", "/cicd/"]
 
 
 def test_every_page_shows_the_example_answers(tmp_path, examples):
@@ -163,9 +185,13 @@ def test_every_page_shows_the_example_answers(tmp_path, examples):
     assert "Development" in shown[f"/deploy?environment={env}"].get_data(as_text=True)
     assert "example-app" in shown[f"/deploy/{env}/{domain}"].get_data(as_text=True)
     assert "3.8.2" in shown[f"/deploy?environment={env}"].get_data(as_text=True)
+    assert "correlationId=&lt;not set&gt;" in shown[f"/deploy/{env}/{domain}/logs"].get_data(
+        as_text=True)
+    assert shown[f"/deploy/{env}/{domain}/logs.json"].get_json()["total"] == 3
 
 
-PAGE_ANSWERS = ("me", "environments", "applications", "application", "mule-versions")
+PAGE_ANSWERS = ("me", "environments", "applications", "application", "mule-versions",
+                "deployments", "deployment-logs")
 
 
 @settings(LENIENT, max_examples=40)
