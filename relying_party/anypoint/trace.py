@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 #: Request fields (form, query, JSON keys, multipart parts) whose values are never secret.
@@ -161,7 +161,11 @@ class Exchange:
         )
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The exchange as a plain dict (its values are already fresh copies: no deep copy)."""
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(item.name for item in fields(Exchange))
 
 
 def _shown(request, secrets: tuple[str, ...]):
@@ -181,7 +185,3 @@ def _without(value, secrets: tuple[str, ...]):
         return [_without(item, secrets) for item in value]
     return _redact_string(value, secrets) if isinstance(value, str) else value
 
-
-def prepend(entries: list[dict], exchange: Exchange, limit: int = TRACE_LIMIT) -> list[dict]:
-    """Newest first, capped at ``limit``."""
-    return [exchange.to_dict(), *entries][:limit]

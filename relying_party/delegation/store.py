@@ -3,8 +3,12 @@
 Holds what must not sit in the session record itself because several requests update it at once:
 the token set of a delegation, sign-in flows, the protocol trace and the lab's history. It is a
 store, not a cache: a value stays until its own timeout or until it is deleted, however many
-others there are. Values are JSON-able, and sealed (:class:`Sealer`: authenticated encryption)
-before they are written, so a copy of the files or a Redis dump reveals no token. The lock is
+others there are. Besides values, a key can hold a capped log (``append``, ``entries``): each
+entry is written on its own, never the whole log again (a Redis list; a file appended a line at
+a time), for the protocol trace that every platform call adds to.
+
+Values and entries are JSON-able, and sealed (:class:`Sealer`: authenticated encryption) before
+they are written, so a copy of the files or a Redis dump reveals no token. The lock is
 cross-process (``flock`` for the filesystem backend, a Redis lock for Redis); a lock that cannot
 be had within ``lock_wait`` seconds raises :class:`StoreBusy`, which the web layer answers with
 a 503 page.
@@ -33,6 +37,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 LOCK_WAIT_SECONDS = 15.0
 LOCK_SECONDS = 60  # a Redis lock whose holder died is released after this long
 PURGE_EVERY = 500  # writes between two sweeps of expired files
+TRIM_BYTES = 1024 * 1024  # a log file past this size is cut to its newest entries
 
 
 class StoreBusy(Exception):
@@ -95,6 +100,15 @@ class Store:
             self.set(key, value, timeout)
             return value
 
+    def append(self, key: str, entry, limit: int, timeout: int) -> None:
+        """Add ``entry`` to the log at ``key`` (which then lives ``timeout`` seconds more);
+        only the newest ``limit`` entries are kept. Writes the entry alone: no lock, no read."""
+        raise NotImplementedError
+
+    def entries(self, key: str, limit: int) -> list:
+        """The log at ``key``, newest first, at most ``limit`` entries; [] when absent."""
+        raise NotImplementedError
+
 
 def _name(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -118,6 +132,9 @@ class FileStore(Store):
 
     def _path(self, key: str) -> str:
         return os.path.join(self.data_dir, _name(key) + ".json")
+
+    def _log_path(self, key: str) -> str:
+        return os.path.join(self.data_dir, _name(key) + ".log")
 
     def _read(self, path: str):
         try:
@@ -151,13 +168,74 @@ class FileStore(Store):
             if isinstance(error, OSError):  # a full disk: nothing was half-written
                 raise StoreUnavailable(f"the store could not write ({error})") from None
             raise
+        self._count_write()
+
+    def delete(self, key):
+        for path in (self._path(key), self._log_path(key)):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(path)
+
+    # A log is a file of sealed entries, one per line, oldest first; its modification time is
+    # set to when it expires, so one stat says whether it is alive.
+    def append(self, key, entry, limit, timeout):
+        path = self._log_path(key)
+        line = (self.sealer.seal(entry) + "\n").encode()
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                os.write(handle, line)  # one write of one line: appends never interleave
+                size = os.fstat(handle).st_size
+                os.utime(handle, (self.clock(), self.clock() + max(timeout, 1)))
+            finally:
+                os.close(handle)
+        except OSError as error:
+            raise StoreUnavailable(f"the store could not write ({error})") from None
+        if size > TRIM_BYTES:
+            self._trim(key, limit)
+        self._count_write()
+
+    def _log_lines(self, path: str) -> list[bytes]:
+        try:
+            if os.stat(path).st_mtime <= self.clock():
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(path)
+                return []
+            with open(path, "rb") as handle:
+                return handle.read().splitlines()
+        except FileNotFoundError:
+            return []
+
+    def _trim(self, key: str, limit: int) -> None:
+        """Rewrite the log with its newest ``limit`` lines, keeping its expiry (under the
+        key's lock: two trims never race; an append meanwhile lands in the old file or the
+        new one, at worst one entry lost from a trace)."""
+        path = self._log_path(key)
+        with self.lock(key):
+            try:
+                expires = os.stat(path).st_mtime
+            except FileNotFoundError:
+                return
+            kept = self._log_lines(path)[-limit:]
+            handle, temporary = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
+            try:
+                with os.fdopen(handle, "wb") as target:
+                    target.write(b"".join(line + b"\n" for line in kept))
+                os.utime(temporary, (self.clock(), expires))
+                os.replace(temporary, path)
+            except OSError as error:
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(temporary)
+                raise StoreUnavailable(f"the store could not write ({error})") from None
+
+    def entries(self, key, limit):
+        lines = self._log_lines(self._log_path(key))[-limit:]
+        opened = (self.sealer.open(line) for line in reversed(lines) if line)
+        return [entry for entry in opened if entry is not None]
+
+    def _count_write(self) -> None:
         self._writes += 1
         if self._writes % PURGE_EVERY == 0:
             self.purge()
-
-    def delete(self, key):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(self._path(key))
 
     def purge(self) -> int:
         """Remove every expired entry (and write leftovers older than an hour); the count."""
@@ -165,6 +243,11 @@ class FileStore(Store):
         for entry in os.scandir(self.data_dir):
             if entry.name.endswith(".json"):
                 removed += self._read(entry.path) is None
+            elif entry.name.endswith(".log"):
+                with contextlib.suppress(FileNotFoundError):
+                    if entry.stat().st_mtime <= self.clock():
+                        os.remove(entry.path)
+                        removed += 1
             elif entry.name.endswith(".tmp"):
                 with contextlib.suppress(FileNotFoundError):  # renamed by its writer meanwhile
                     if entry.stat().st_mtime < self.clock() - 3600:
@@ -234,7 +317,22 @@ class RedisStore(Store):
 
     def delete(self, key):
         with self._answering():
-            self.client.delete(self.prefix + key)
+            self.client.delete(self.prefix + key, self.prefix + "log:" + key)
+
+    def append(self, key, entry, limit, timeout):
+        name = self.prefix + "log:" + key
+        with self._answering():
+            pipe = self.client.pipeline(transaction=True)
+            pipe.lpush(name, self.sealer.seal(entry))
+            pipe.ltrim(name, 0, limit - 1)
+            pipe.expire(name, max(int(timeout), 1))
+            pipe.execute()
+
+    def entries(self, key, limit):
+        with self._answering():
+            raw = self.client.lrange(self.prefix + "log:" + key, 0, limit - 1)
+        opened = (self.sealer.open(item) for item in raw)
+        return [entry for entry in opened if entry is not None]
 
     def ping(self) -> None:
         """StoreUnavailable unless Redis answers now."""

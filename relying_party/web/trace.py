@@ -7,7 +7,7 @@ import secrets
 
 from flask import has_request_context, session
 
-from ..anypoint.trace import TRACE_LIMIT, Exchange, prepend
+from ..anypoint.trace import TRACE_LIMIT, Exchange
 from ..services import services
 
 TRACE_SECONDS = 24 * 3600
@@ -26,11 +26,11 @@ def record(exchange: Exchange) -> None:
     starts the trace)."""
     if not has_request_context() or "trace_id" not in session:
         return
-    services().store.update(trace_key(), lambda entries: prepend(entries or [], exchange,
-                                                                  TRACE_LIMIT), TRACE_SECONDS)
+    services().store.append(trace_key(), exchange.to_dict(), TRACE_LIMIT, TRACE_SECONDS)
 
 
 def trace_entries() -> list[dict]:
+    """The session's trace, newest first (at most TRACE_LIMIT exchanges)."""
     if "trace_id" not in session:
         return []
-    return services().store.get(trace_key()) or []
+    return services().store.entries(trace_key(), TRACE_LIMIT)

@@ -4,6 +4,7 @@ that leave nothing behind; a lock that cannot be had is a clear 503, never a han
 from __future__ import annotations
 
 import os
+import pathlib
 import threading
 
 import pytest
@@ -151,3 +152,92 @@ def test_a_sweep_while_others_write_never_fails(tmp_path):
     for thread in threads:
         thread.join()
     assert failures == []
+
+
+# -- capped logs (the protocol trace) ---------------------------------------------------------
+
+@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
+def log_store(request, tmp_path):
+    """A FileStore (with a hand-moved clock) or a RedisStore under this test's prefix."""
+    clock = Clock()
+    if request.param == "files":
+        yield FileStore(str(tmp_path), SEALER, clock=clock), clock
+        return
+    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+    yield RedisStore(client, SEALER, request.getfixturevalue("redis_prefix")), None
+    client.close()
+
+
+def test_a_log_keeps_its_newest_entries_newest_first(log_store, monkeypatch):
+    store, _clock = log_store
+    monkeypatch.setattr("relying_party.delegation.store.TRIM_BYTES", 4096)
+    for n in range(300):
+        store.append("trace:a", {"n": n, "pad": "x" * 40}, 50, 3600)
+    store.append("trace:b", {"n": "other"}, 50, 3600)
+    assert [entry["n"] for entry in store.entries("trace:a", 50)] == list(range(299, 249, -1))
+    assert [entry["n"] for entry in store.entries("trace:a", 3)] == [299, 298, 297]
+    assert store.entries("trace:b", 50) == [{"n": "other"}]
+    assert store.entries("trace:none", 50) == []
+    store.delete("trace:a")
+    assert store.entries("trace:a", 50) == [] and store.entries("trace:b", 50) != []
+
+
+def test_a_file_log_is_trimmed_lazily_and_appends_without_rewriting(tmp_path, monkeypatch):
+    store = FileStore(str(tmp_path), SEALER)
+    monkeypatch.setattr("relying_party.delegation.store.TRIM_BYTES", 2000)
+    path = store._log_path("trace:a")
+    store.append("trace:a", {"n": 0}, 10, 3600)
+    inode = os.stat(path).st_ino
+    sizes = []
+    for n in range(1, 60):
+        store.append("trace:a", {"n": n}, 10, 3600)
+        sizes.append(os.stat(path).st_size)
+    assert sizes[:5] == sorted(sizes[:5])  # grown a line at a time, the same file
+    assert os.stat(path).st_size < 2000 + 200 and os.stat(path).st_ino != inode  # trimmed
+    assert [entry["n"] for entry in store.entries("trace:a", 10)] == list(range(59, 49, -1))
+    assert os.listdir(tmp_path / "locks") == []
+
+
+def test_a_file_log_expires_unless_written_and_is_swept(tmp_path):
+    clock = Clock()
+    store = FileStore(str(tmp_path), SEALER, clock=clock)
+    store.append("trace:old", {"n": 1}, 10, 60)
+    store.append("trace:kept", {"n": 1}, 10, 60)
+    clock.now += 50
+    store.append("trace:kept", {"n": 2}, 10, 60)  # each entry gives the log its time again
+    clock.now += 20
+    assert store.entries("trace:kept", 10) == [{"n": 2}, {"n": 1}]
+    assert store.purge() == 1
+    assert store.entries("trace:old", 10) == []
+
+
+def test_log_entries_are_sealed_at_rest(log_store):
+    store, _clock = log_store
+    store.append("trace:s", {"token": "AT-very-secret-123"}, 10, 60)
+    if isinstance(store, FileStore):
+        raw = pathlib.Path(store._log_path("trace:s")).read_bytes()
+    else:
+        raw = b"".join(store.client.lrange(store.prefix + "log:trace:s", 0, -1))
+    assert b"AT-very-secret-123" not in raw and store.entries("trace:s", 10)[0]["token"] \
+        == "AT-very-secret-123"
+    other = FileStore(str(store.data_dir).rsplit("/", 1)[0], Sealer.from_secret(
+        "another-secret-0123456789")) if isinstance(store, FileStore) else RedisStore(
+        store.client, Sealer.from_secret("another-secret-0123456789"), store.prefix)
+    assert other.entries("trace:s", 10) == []  # another key opens nothing
+
+
+def test_concurrent_appends_lose_nothing_between_trims(log_store):
+    store, _clock = log_store
+
+    def write(thread: int) -> None:
+        for n in range(50):
+            store.append("trace:c", {"thread": thread, "n": n}, 1000, 3600)
+
+    workers = [threading.Thread(target=write, args=(t,)) for t in range(6)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    found = store.entries("trace:c", 1000)
+    assert sorted((e["thread"], e["n"]) for e in found) == [(t, n) for t in range(6)
+                                                            for n in range(50)]
