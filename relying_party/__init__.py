@@ -27,6 +27,22 @@ def _when(epoch: float | None) -> str:
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _ago(epoch: float | None) -> str:
+    """How long ago ``epoch`` was, in words (``just now``, ``40 s ago``, ``3 min ago``)."""
+    from . import clock
+
+    if not epoch:
+        return "never"
+    seconds = max(0, int(clock.now() - epoch))
+    if seconds < 5:
+        return "just now"
+    if seconds < 60:
+        return f"{seconds} s ago"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    return f"{seconds // 3600} h {seconds % 3600 // 60} min ago"
+
+
 def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> Flask:
     """Build the app. ``overrides`` (tests) beat the environment, which beats ``env_file``.
 
@@ -34,8 +50,9 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     """
     # Imported here, not at the top: ``flask deploy`` (relying_party.pipeline) imports this
     # package and must not load the web app to run.
-    from . import access, activity, auth, cicd, dashboard, deploy, lab
+    from . import access, activity, auth, cicd, clock, dashboard, deploy, lab
     from .anypoint.client import AnypointClient
+    from .delegation.profile import Profiles
     from .delegation.tokens import TokenStore
     from .oidc.provider import Provider
     from .oidc.signin import refresher
@@ -63,7 +80,9 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     provider = Provider(settings, client)
     tokens = TokenStore(store, None, settings.refresh_margin_seconds,
                         keep_seconds=settings.session_max_hours * 3600)
-    services = Services(settings, store, client, provider, tokens)
+    profiles = Profiles(store, client, clock.now, settings.profile_max_age_seconds,
+                        settings.session_max_hours * 3600)
+    services = Services(settings, store, client, provider, tokens, profiles)
     services.tokens.refresh = refresher(services)
     app.extensions[EXTENSION] = services
 
@@ -74,6 +93,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     csrf.init_app(app)
     budget.init_app(app, settings.platform_deadline_seconds)
     app.jinja_env.filters["when"] = _when
+    app.jinja_env.filters["ago"] = _ago
     for module in (dashboard, auth, access, lab, deploy, cicd, activity):
         app.register_blueprint(module.bp)
     return app

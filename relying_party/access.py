@@ -17,7 +17,7 @@ from .lab.probe import confirm
 from .oidc.provider import IssuerMismatch
 from .services import services
 from .web.errors import ended_page, wants_json
-from .web.guards import current_tokens, end_delegation, require_delegation, signed_in
+from .web.guards import end_delegation, require_delegation, signed_in
 
 bp = Blueprint("access", __name__)
 PURPOSE = "to see what you delegated to this app"
@@ -42,19 +42,24 @@ def _answer(result: dict):
     return redirect(url_for("access.show"), 303)
 
 
+def note_check(api: dict) -> None:
+    """Keep ``api`` (the API call's probe row) as the delegation's last check."""
+    if session.get("grant_id"):
+        services().profiles.noted(session["grant_id"], {
+            "at": clock.now(), "how": api["check"], "works": api["works"],
+            "detail": api["detail"]})
+
+
 @bp.get("/access")
 def show():
-    """Requested vs granted scopes, the token set, the ID token report card, last results.
-
-    Confirms the delegation with one API call first (see ``lab_probe.confirm``): a delegation
-    revoked outside the app gives the "access ended" page (401).
-    """
+    """Requested vs granted scopes, the token set, the ID token report card, last results,
+    and the delegation's last check with the platform (shown, not run again: **Check with
+    the provider** runs one; the revocation lab probes everything)."""
     result = session.pop("last_result", None)
     if not signed_in() and session.get("ended"):
         return ended_page(result)
     tokens = require_delegation(PURPOSE)
-    confirm(services(), session["grant_id"], tokens)  # revoked elsewhere? (401, then refresh)
-    tokens = current_tokens(refresh=False) or tokens
+    last_check = services().profiles.last_check(session["grant_id"])
     requested = session.get("requested") or []
     granted = list(tokens.scopes)
     rows = [{"scope": s, "description": describe(s), "requested": s in requested,
@@ -67,7 +72,7 @@ def show():
     reveal = session.pop("reveal", False)
     return render_template("access/index.html", rows=rows, tokens=summary(tokens),
                            report=session.get("id_report") or {}, result=result, more=more,
-                           granted=granted, now=clock.now(),
+                           granted=granted, now=clock.now(), last_check=last_check,
                            raw_access_token=tokens.access_token if reveal else None)
 
 
@@ -81,11 +86,15 @@ def refresh():
 
 @bp.post("/access/check")
 def check():
-    """Introspection (when offered) plus an API call with the access token."""
+    """Introspection (when offered) plus an API call with the access token; when the call is
+    refused, the full probe (see ``lab.probe.confirm``): a refresh, or the "access ended" page."""
     tokens = require_delegation(PURPOSE, refresh=False)
     svc = services()
-    rows = [*probes.introspect(svc, tokens), probes.api_probe(svc, tokens)]
-    return _answer({"action": "check", "probes": rows})
+    introspected = probes.introspect(svc, tokens)
+    api = probes.api_probe(svc, tokens)
+    note_check(api)
+    confirm(svc, session["grant_id"], api)  # refused? probe all, refresh if it can
+    return _answer({"action": "check", "probes": [*introspected, api]})
 
 
 @bp.post("/access/revoke")
@@ -96,13 +105,16 @@ def revoke():
     which = request.form.get("token", "")
     grant_id = session["grant_id"]
     revoked = probes.revoke(svc, tokens, which)
-    rows = [*probes.introspect(svc, tokens), probes.api_probe(svc, tokens)]
+    introspected = probes.introspect(svc, tokens)
+    api = probes.api_probe(svc, tokens)
+    rows = [*introspected, api]
     if tokens.refresh_token:
         rows.append(probes.refresh_probe(svc, grant_id))
     access_works = any(r["works"] for r in rows if r["token"] == "access")
     refresh_works = any(r["works"] for r in rows if r["check"] == "Refresh attempt")
     ended = not access_works and not refresh_works
     result = {"action": "revoke", "revoked": revoked, "probes": rows, "ended": ended}
+    note_check(api)
     if ended:
         end_delegation("you revoked this app's access")
     return _answer(result)

@@ -115,7 +115,25 @@ def callback():
     csrf.renew()
     if previous:
         end_previous_delegation(previous)
+    keep_profile(svc, grant_id, result.tokens)
     return redirect(flow["next"], 303)
+
+
+def keep_profile(svc, grant_id: str, tokens) -> None:
+    """Ask Anypoint who the user is now, so the first page has it (``delegation.profile``);
+    note the sign-in as the delegation's last check. A platform that does not answer leaves
+    it to the first page."""
+    check = {"at": clock.now(), "how": "sign-in", "works": True,
+             "detail": "the provider issued the tokens, and the ID token and userinfo "
+                       "checked out"}
+    if svc.provider.is_anypoint:
+        try:
+            svc.profiles.reload(grant_id, tokens, check)
+            return
+        except PlatformError as error:
+            log.warning("what Anypoint says about the user was not fetched at sign-in: %s",
+                        error)
+    svc.profiles.noted(grant_id, check)
 
 
 def end_previous_delegation(grant_id: str) -> None:
@@ -125,6 +143,7 @@ def end_previous_delegation(grant_id: str) -> None:
     svc = services()
     tokens = svc.tokens.load(grant_id)
     svc.tokens.delete(grant_id)
+    svc.profiles.drop(grant_id)
     if tokens is None:
         return
     try:
@@ -141,6 +160,7 @@ def _forget() -> str | None:
         tokens = svc.tokens.load(session["grant_id"])
         id_token = tokens.id_token if tokens else None
         svc.tokens.delete(session["grant_id"])
+        svc.profiles.drop(session["grant_id"])
     if session.get("trace_id"):
         svc.store.delete(trace_key())
     current_app.session_interface.regenerate(session)

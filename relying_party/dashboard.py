@@ -1,22 +1,25 @@
-"""Home and dashboard: ``dashboard.index``, ``dashboard.session_json``, ``dashboard.healthz``."""
+"""Home and dashboard: ``dashboard.index``, ``dashboard.reload_profile``,
+``dashboard.session_json``, ``dashboard.healthz``, ``dashboard.readyz``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, session
+from flask import Blueprint, jsonify, redirect, render_template, request, session
 
-from .anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
-from .anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
+from .anypoint.errors import PlatformError, PlatformUnavailable
+from .anypoint.scopes import ENVIRONMENT_SCOPES, describe
 from .delegation.store import StoreUnavailable
 from .oidc.provider import IssuerMismatch
 from .services import services
-from .web.guards import current_tokens, signed_in
+from .web.guards import current_tokens, require_delegation, signed_in
+from .web.redirects import same_origin_path
 
 bp = Blueprint("dashboard", __name__)
 
 
 @bp.get("/")
 def index():
-    """Signed out: what the app is and the scope picker. Signed in: who you are."""
+    """Signed out: what the app is and the scope picker. Signed in: who you are (what
+    Anypoint said about you is kept per delegation: see ``delegation.profile``)."""
     if not signed_in():
         return home()
     tokens = current_tokens()
@@ -24,25 +27,31 @@ def index():
     panel: dict = {"anypoint": svc.provider.is_anypoint}
     if panel["anypoint"]:
         try:
-            me = svc.client.me(tokens.access_token)
-            panel["me"] = me
-            if allows(tokens.scopes, ENVIRONMENT_SCOPES):
-                try:
-                    panel["environments"] = svc.client.environments(tokens.access_token,
-                                                                    me.organization.id)
-                except MissingScope as error:
-                    panel["environments_refused"] = error.message
-            else:
-                panel["environments_scope"] = ENVIRONMENT_SCOPES[0]
-        except MissingScope as error:
-            panel["me_refused"] = error.message
+            profile = svc.profiles.get(session["grant_id"], tokens)
         except PlatformUnavailable:
             panel["unavailable"] = True
+        else:
+            panel.update(profile=profile, me=profile.me, me_refused=profile.me_refused)
+            if profile.environments is not None:
+                panel["environments"] = profile.environments
+            elif profile.environments_refused:
+                panel["environments_refused"] = profile.environments_refused
+            else:
+                panel["environments_scope"] = ENVIRONMENT_SCOPES[0]
     report = session.get("id_report") or {}
     return render_template("dashboard/index.html", user=session["user"], panel=panel,
                            claims=report.get("claims", {}), userinfo=session.get("userinfo", {}),
                            scopes=tokens.scopes, more_scope=" ".join(
                                [*tokens.scopes, ENVIRONMENT_SCOPES[0]]))
+
+
+@bp.post("/profile/reload")
+def reload_profile():
+    """The Reload button: what Anypoint says about you is asked again by the next page
+    (``next``, a path of this app; home otherwise)."""
+    require_delegation("to reload what Anypoint says about you", refresh=False)
+    services().profiles.stale(session["grant_id"])
+    return redirect(same_origin_path(request.form.get("next"), services().settings.origin), 303)
 
 
 def home():

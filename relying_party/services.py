@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from .anypoint.client import AnypointClient
+from .delegation.profile import Profiles
 from .delegation.store import Store
 from .delegation.tokens import TokenStore
 from .oidc.provider import Provider
@@ -24,6 +25,7 @@ class Services:
     client: AnypointClient
     provider: Provider
     tokens: TokenStore
+    profiles: Profiles
 
 
 def services() -> Services:

@@ -14,6 +14,7 @@ from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
 from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
+from ..delegation.profile import Profile
 from ..services import services
 from ..web.guards import require_delegation
 from ..web.problem import Problem
@@ -28,6 +29,7 @@ class Delegation:
 
     tokens: TokenSet
     org_id: str
+    profile: Profile
 
     def cloudhub(self, env_id: str | None = None) -> CloudHub:
         return CloudHub(services().client, self.tokens.access_token, self.org_id, env_id)
@@ -40,20 +42,23 @@ class Delegation:
         return allows(self.tokens.scopes, ENVIRONMENT_SCOPES)
 
     def environments(self) -> list[Environment]:
-        """The organization's environments (MissingScope when not granted or not allowed)."""
-        return services().client.environments(self.tokens.access_token, self.org_id)
+        """The organization's environments as the delegation's profile keeps them
+        (MissingScope when not granted or not allowed)."""
+        if not self.may_list_environments():
+            raise MissingScope(f"the {ENVIRONMENT_SCOPES[0]} scope was not granted", 403)
+        if self.profile.environments_refused:
+            raise MissingScope(self.profile.environments_refused, 403)
+        return list(self.profile.environments or ())
 
 
 def delegation() -> Delegation:
-    """The signed-in delegation (see ``web.guards.require_delegation`` for its refusals).
-
-    The organization id comes from /accounts/api/me once per sign-in (the session is cleared at
-    every sign-in, so it never outlives the user it belongs to).
-    """
+    """The signed-in delegation (see ``web.guards.require_delegation`` for its refusals), with
+    what Anypoint said about the user (``delegation.profile``: fetched once, then kept)."""
     tokens = require_delegation("with Anypoint to deploy applications")
-    if not session.get("deploy_org_id"):
-        session["deploy_org_id"] = services().client.me(tokens.access_token).organization.id
-    return Delegation(tokens, session["deploy_org_id"])
+    profile = services().profiles.get(session["grant_id"], tokens)
+    if profile.me is None:
+        raise MissingScope(profile.me_refused or "Anypoint did not say who you are", 403)
+    return Delegation(tokens, profile.org_id, profile)
 
 
 def environment_name(user: Delegation, env_id: str) -> str | None:

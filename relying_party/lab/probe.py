@@ -2,9 +2,10 @@
 
 :func:`observe` runs every probe of ``probes.py`` in a fixed order — introspection of each token
 and the API call first (they must not change anything), the refresh attempt last (a success is a
-real refresh that rotates the tokens, so it is recorded as such). :func:`confirm` is the cheap
-check a page that needs the platform runs: one API call, and only when that is refused a full
-probe (so "401, then ``invalid_grant`` on refresh" is observed and kept before the tokens go).
+real refresh that rotates the tokens, so it is recorded as such). :func:`confirm` follows
+/access's **Check with the provider**: when its API call was refused, the full probe runs (so
+"401, then ``invalid_grant`` on refresh" is observed and kept before the tokens go). Each
+probe's API call is also the delegation's last check, which /access shows.
 
 The history lives in the server-side store under ``lab:<trace id>`` — not in the cookie, and not
 under the delegation, so it survives the token wipe when the delegation ends and is dropped at
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from flask import session
 
+from .. import clock
 from ..anypoint.errors import DelegationEnded, PlatformError, PlatformUnavailable
 from ..anypoint.models import TokenSet
 from ..anypoint.trace import fingerprint
@@ -109,6 +111,9 @@ def observe(svc: Services, grant_id: str, after: str = "") -> dict:
     ]
     api, refresh = facts[-2], facts[-1]
     ended = api["ok"] is False and refresh["ok"] is not True
+    if api["ok"] is not None:
+        svc.profiles.noted(grant_id, {"at": clock.now(), "how": "the revocation lab's probe",
+                                      "works": api["ok"], "detail": api["detail"] or api["value"]})
     return observation(facts, after=after, grant=fingerprint(grant_id), ended=ended)
 
 
@@ -122,16 +127,12 @@ def ended_reason(entry: dict) -> str:
     return f"{said} and the app holds no refresh token"
 
 
-def confirm(svc: Services, grant_id: str, tokens: TokenSet) -> None:
-    """Check with the platform that the delegation still works (one API call).
-
-    When the access token is refused, run the full probe (recorded in the lab history with
-    ``after="detected"``); it refreshes when it can. Raises DelegationEnded with what was observed
-    when nothing works any more; PlatformUnavailable when nobody answers, PlatformError when the
-    answer is none the platform gives (not JSON, an unexpected status): not a working token.
-    """
-    row = probes.api_probe(svc, tokens)
-    if row["works"] or row.get("status") is None:
+def confirm(svc: Services, grant_id: str, api: dict) -> None:
+    """After an API call with the access token (``api``, its probe row): when it was refused,
+    run the full probe (recorded in the lab history with ``after="detected"``), which
+    refreshes when it can. Raises DelegationEnded with what was observed when nothing works
+    any more."""
+    if api["works"] or api.get("status") is None:
         return
     entry = observe(svc, grant_id, after="detected")
     remember(svc, entry)

@@ -61,6 +61,7 @@ def end_delegation(reason: str) -> None:
     grant_id = session.get("grant_id")
     if grant_id:
         services().tokens.delete(grant_id)
+        services().profiles.drop(grant_id)
     for key in ("user", "grant_id", "userinfo", "id_report", "requested", "started"):
         session.pop(key, None)
     session["ended"] = reason

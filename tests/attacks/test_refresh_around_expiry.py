@@ -58,7 +58,9 @@ def test_a_401_just_after_another_refresh_uses_the_new_token(redis_lab, clock):
 
     sandbox = lab.sandbox.app
     sandbox.wsgi_app = RefreshBeforeTheAnswer(sandbox.wsgi_app, "/accounts/api/me", race)
-    home = browser.get(lab.url + "/", timeout=30)  # loads the old token, meets its 401
+    token = lab.csrf(browser, "/")
+    home = browser.post(lab.url + "/profile/reload", timeout=30,  # then / asks /accounts/api/me
+                        data={"csrf_token": token, "next": "/"})  # with the old token: 401
     assert home.status_code == 200 and "Hello," in home.text
     assert refresh_grants(lab) == 1  # the other process's, and no second one
 

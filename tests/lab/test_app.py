@@ -153,13 +153,14 @@ def test_html_actions_answer_303_to_the_history(lab):
     assert response.headers["Location"].endswith("/access/lab#history")
 
 
-def test_revoked_elsewhere_access_detects_it_and_lab_shows_before_after(lab):
+def test_revoked_elsewhere_the_check_detects_it_and_lab_shows_before_after(lab):
     rp = lab()
     rp.sign_in()
     before = post(rp, "/access/lab/probe").json()["probe"]
     rp.op.access.clear()  # e.g. an admin revoked the app for everyone at the provider
     rp.op.refresh.clear()
-    page = rp.browser.get(rp.url + "/access")
+    assert rp.browser.get(rp.url + "/access").status_code == 200  # shown, not probed
+    page = rp.browser.post(rp.url + "/access/check", data={"csrf_token": rp.csrf()})
     assert page.status_code == 401
     assert "Your access has ended" in page.text and "revoked or has expired" in page.text
     assert ("Anypoint refused the access token (401) and refused the refresh token "
@@ -179,8 +180,9 @@ def test_access_token_revoked_elsewhere_but_refresh_still_works(lab):
     rp = lab()
     rp.sign_in()
     rp.op.access.clear()  # only the access token died
-    page = rp.browser.get(rp.url + "/access")
+    page = rp.browser.post(rp.url + "/access/check", data={"csrf_token": rp.csrf()})
     assert page.status_code == 200  # 401, then a successful refresh: still delegated
+    assert "refused" in page.text.split('id="last-check"')[1][:600]
     assert rp.session()["authenticated"] is True
     lab_page = rp.browser.get(rp.url + "/access/lab").text
     assert "Delegated access found the access token rejected" in lab_page
