@@ -58,7 +58,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     from .oidc.signin import refresher
     from .services import EXTENSION, Services
     from .web import budget, csrf, errors, logs, security, sessions
-    from .web.trace import record
+    from .web.trace import Recorder
 
     settings = load_settings(overrides, env_file)
     app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
@@ -74,10 +74,12 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     store = sessions.init_app(app, settings)
     client = AnypointClient(settings.anypoint_url, settings.client_id,
                             settings.client_secret.get_secret_value(),
-                            (settings.http_connect_timeout, settings.http_timeout), record,
+                            (settings.http_connect_timeout, settings.http_timeout), Recorder(),
                             upload_timeout=settings.upload_answer_timeout,
                             deadline=settings.platform_deadline_seconds)
     provider = Provider(settings, client)
+    if settings.provider_prefetch:
+        provider.prefetch()
     tokens = TokenStore(store, None, settings.refresh_margin_seconds,
                         keep_seconds=settings.session_max_hours * 3600)
     profiles = Profiles(store, client, clock.now, settings.profile_max_age_seconds,

@@ -17,7 +17,7 @@ from .delegation.probes import CannotRevoke, revoke
 from .oidc import signin
 from .oidc.provider import authorization_url, new_flow
 from .services import services
-from .web import csrf
+from .web import csrf, trace
 from .web.problem import Problem
 from .web.redirects import same_origin_path
 from .web.sessions import browser_id
@@ -69,9 +69,9 @@ def login():
     """Start a sign-in: 302 to the provider. 400 for unknown scopes, 502 if discovery is wrong.
     The first request of a visitor that keeps something: the browser id and the trace."""
     svc = services()
-    browser_id()
-    trace_key()
     metadata = svc.provider.metadata()
+    browser_id()
+    trace.start()
     scopes = requested_scopes(metadata)
     flow = new_flow(scopes, same_origin_path(request.args.get("next"), svc.settings.origin))
     flow["browser"] = browser_id()

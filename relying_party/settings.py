@@ -110,6 +110,7 @@ class Settings(_Source):
     upload_min_mb_per_second: float = Field(1, alias="UPLOAD_MIN_MB_PER_SECOND", gt=0)
     upload_answer_timeout: float = Field(15, alias="UPLOAD_ANSWER_TIMEOUT", ge=0.01, le=600)
     deploy_max_upload_mb: float = Field(200, alias="DEPLOY_MAX_UPLOAD_MB", gt=0, le=2048)
+    provider_prefetch: bool = Field(True, alias="PROVIDER_PREFETCH")
     profile_max_age_seconds: int = Field(300, alias="PROFILE_MAX_AGE_SECONDS", ge=0,
                                          le=24 * 3600)
     session_idle_minutes: int = Field(60, alias="SESSION_IDLE_MINUTES", ge=1)

@@ -21,6 +21,7 @@ dataclass from the JSON. ``api`` refuses absolute URLs, so access tokens only go
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -62,6 +63,18 @@ def data_list(body) -> list:
     if not isinstance(data, list):
         raise MalformedAnswer("the answer has no data list")
     return data
+
+
+_MAX_AGE = re.compile(r"(?:^|,)\s*max-age\s*=\s*\"?(\d{1,10})\"?\s*(?:,|$)", re.I)
+
+
+def max_age(cache_control: str) -> float | None:
+    """Seconds a response may be kept by its ``Cache-Control``; None when it does not say."""
+    directives = {part.strip().split("=", 1)[0].lower() for part in cache_control.split(",")}
+    if directives & {"no-store", "no-cache"}:
+        return 0.0
+    found = _MAX_AGE.search(cache_control)
+    return float(found.group(1)) if found else None
 
 
 def _maybe_sent(error: requests.RequestException) -> bool:
@@ -172,14 +185,16 @@ class AnypointClient:
         return shown
 
     # -- the provider (OpenID Connect / OAuth endpoints from discovery) ----------------------
-    def get_json(self, label: str, url: str) -> dict:
-        """GET public JSON (discovery, JWKS). Non-200 or non-JSON → PlatformUnavailable."""
+    def get_json(self, label: str, url: str) -> tuple[dict, float | None]:
+        """GET public JSON (discovery, JWKS): the document and how long it may be kept
+        (``Cache-Control: max-age``; 0 for ``no-store``/``no-cache``; None when not said).
+        Non-200 or non-JSON → PlatformUnavailable."""
         response = self.exchange(label, "GET", url)
         body = _body(response)
         if response.status_code != 200 or not isinstance(body, dict):
             raise PlatformUnavailable(f"{url} answered {response.status_code}",
                                       response.status_code, url, http_status=502)
-        return body
+        return body, max_age(response.headers.get("Cache-Control", ""))
 
     def oauth_post(self, label: str, url: str, form: dict, auth_method: str) -> dict:
         """POST a form to an OAuth endpoint with client authentication; return the JSON answer.

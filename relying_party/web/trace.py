@@ -20,6 +20,39 @@ def trace_key() -> str:
     return "trace:" + session["trace_id"]
 
 
+def start() -> str:
+    """Start this browser session's trace if it has none (the first sign-in): it opens with
+    the discovery and key fetches the app made at start, outside any request (see
+    :class:`Recorder`). The trace key."""
+    if "trace_id" in session:
+        return trace_key()
+    key = trace_key()
+    kept = getattr(services().client.recorder, "kept", {})
+    for exchange in sorted(kept.values(), key=lambda item: item.at):
+        record(exchange)
+    return key
+
+
+#: Exchanges about the provider, not about anyone: kept when made outside a trace.
+PROVIDER_WIDE = frozenset({"discovery", "jwks"})
+
+
+class Recorder:
+    """AnypointClient's recorder: an exchange made for a session with a trace goes to it
+    (:func:`record`); the provider's discovery and keys fetched outside any trace — when the
+    app starts, or for a visitor not signing in yet — are kept by label, for each new trace to
+    open with. Nothing else made outside a trace is kept."""
+
+    def __init__(self):
+        self.kept: dict[str, Exchange] = {}
+
+    def __call__(self, exchange: Exchange) -> None:
+        if has_request_context() and "trace_id" in session:
+            record(exchange)
+        elif exchange.label in PROVIDER_WIDE:
+            self.kept[exchange.label] = exchange
+
+
 def record(exchange: Exchange) -> None:
     """Recorder for AnypointClient: append to the current session's trace. Dropped outside a
     request, and for a visitor who has no trace yet (an anonymous page keeps no state: /login

@@ -124,6 +124,7 @@ def platform_app(tmp_path, scopes=ALL_SCOPES, **settings):
     """The app pointed at a fake Anypoint (so it is "Anypoint"), and the fake; ``settings``
     adds or replaces the app's settings by their names."""
     app = create_app({
+        "PROVIDER_PREFETCH": "false",  # the fake answers the platform's APIs, not discovery
         "ANYPOINT_URL": "http://anypoint.test", "ANYPOINT_CLIENT_ID": "client",
         "ANYPOINT_CLIENT_SECRET": "client-secret-0123456789",
         "SECRET_KEY": "test-secret-key-0123456789", "INSTANCE_PATH": str(tmp_path / "instance"),

@@ -61,8 +61,11 @@ class _App:
 
 
 def rp_config(op_url: str, rp_url: str, tmp_path, **extra) -> dict:
-    """The relying party's settings against the fake OP at ``op_url``."""
+    """The relying party's settings against the fake OP at ``op_url``. Discovery is not
+    fetched at start (PROVIDER_PREFETCH): these tests change the OP after the app started
+    and watch the first sign-in ask it."""
     return {
+        "PROVIDER_PREFETCH": "false",
         "ANYPOINT_URL": op_url,
         "OIDC_DISCOVERY_URL": op_url + "/op/.well-known/openid-configuration",
         "ANYPOINT_CLIENT_ID": CLIENT_ID, "ANYPOINT_CLIENT_SECRET": CLIENT_SECRET,
