@@ -57,7 +57,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     from .oidc.provider import Provider
     from .oidc.signin import refresher
     from .services import EXTENSION, Services
-    from .web import budget, csrf, errors, logs, security, sessions
+    from .web import budget, csrf, errors, links, logs, security, sessions
     from .web.trace import Recorder
 
     settings = load_settings(overrides, env_file)
@@ -93,6 +93,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     logs.init_app(app)
     errors.init_app(app)
     csrf.init_app(app)
+    links.init_app(app)
     budget.init_app(app, settings.platform_deadline_seconds)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["ago"] = _ago

@@ -43,11 +43,10 @@ def _answer(result: dict):
 
 
 def note_check(api: dict) -> None:
-    """Keep ``api`` (the API call's probe row) as the delegation's last check."""
-    if session.get("grant_id"):
-        services().profiles.noted(session["grant_id"], {
-            "at": clock.now(), "how": api["check"], "works": api["works"],
-            "detail": api["detail"]})
+    """Keep ``api`` (the API call's probe row) as the delegation's last check (in the
+    session: a new sign-in starts a new one)."""
+    session["last_check"] = {"at": clock.now(), "how": api["check"], "works": api["works"],
+                             "detail": api["detail"]}
 
 
 @bp.get("/access")
@@ -59,7 +58,7 @@ def show():
     if not signed_in() and session.get("ended"):
         return ended_page(result)
     tokens = require_delegation(PURPOSE)
-    last_check = services().profiles.last_check(session["grant_id"])
+    last_check = session.get("last_check")
     requested = session.get("requested") or []
     granted = list(tokens.scopes)
     rows = [{"scope": s, "description": describe(s), "requested": s in requested,

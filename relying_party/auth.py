@@ -123,17 +123,15 @@ def keep_profile(svc, grant_id: str, tokens) -> None:
     """Ask Anypoint who the user is now, so the first page has it (``delegation.profile``);
     note the sign-in as the delegation's last check. A platform that does not answer leaves
     it to the first page."""
-    check = {"at": clock.now(), "how": "sign-in", "works": True,
-             "detail": "the provider issued the tokens, and the ID token and userinfo "
-                       "checked out"}
-    if svc.provider.is_anypoint:
-        try:
-            svc.profiles.reload(grant_id, tokens, check)
-            return
-        except PlatformError as error:
-            log.warning("what Anypoint says about the user was not fetched at sign-in: %s",
-                        error)
-    svc.profiles.noted(grant_id, check)
+    session["last_check"] = {"at": clock.now(), "how": "sign-in", "works": True,
+                             "detail": "the provider issued the tokens, and the ID token "
+                                       "and userinfo checked out"}
+    if not svc.provider.is_anypoint:
+        return
+    try:
+        svc.profiles.reload(grant_id, tokens)
+    except PlatformError as error:
+        log.warning("what Anypoint says about the user was not fetched at sign-in: %s", error)
 
 
 def end_previous_delegation(grant_id: str) -> None:

@@ -50,7 +50,7 @@ def reload_profile():
     """The Reload button: what Anypoint says about you is asked again by the next page
     (``next``, a path of this app; home otherwise)."""
     require_delegation("to reload what Anypoint says about you", refresh=False)
-    services().profiles.stale(session["grant_id"])
+    services().profiles.drop(session["grant_id"])
     return redirect(same_origin_path(request.form.get("next"), services().settings.origin), 303)
 
 

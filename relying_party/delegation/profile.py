@@ -5,12 +5,9 @@ so a page shows it without asking Anypoint again. Framework-free.
 A :class:`Profiles` keeps the answers as they came (JSON) in the store under
 ``profile:<grant_id>``, with when they were fetched and the scopes they were fetched with. They
 are fetched again when older than ``max_age``, when the delegation's scopes are no longer those
-(a refresh or a new sign-in that changed them), and after :meth:`Profiles.stale` (the pages'
-**Reload** button); :meth:`Profiles.drop` forgets them when the delegation ends. A refusal
-(MissingScope) is kept too: it is what the platform said. An outage is never kept.
-
-The record also holds the last check of the delegation with the platform (:meth:`noted`): when,
-what was tried and what came back, for /access to show instead of probing on every view.
+(a refresh or a new sign-in that changed them), and after :meth:`Profiles.drop` (the pages'
+**Reload** button, and the end of the delegation). A refusal (MissingScope) is kept too: it is
+what the platform said. An outage is never kept.
 """
 
 from __future__ import annotations
@@ -37,7 +34,6 @@ class Profile:
     me_refused: str | None = None
     environments: tuple[Environment, ...] | None = None
     environments_refused: str | None = None
-    check: dict | None = None
 
     @property
     def org_id(self) -> str | None:
@@ -83,32 +79,15 @@ class Profiles:
                 pass  # kept by an older version of the app: fetch again
         return self.reload(grant_id, tokens)
 
-    def reload(self, grant_id: str, tokens: TokenSet, check: dict | None = None) -> Profile:
-        """Fetch the answers now and keep them, with ``check`` as the last check if given
-        (else the last check stays)."""
-        fetched = self._fetch(tokens)
-        record = self.store.update(
-            self.key(grant_id),
-            lambda old: {**fetched, "check": check or (old or {}).get("check")},
-            self.keep_seconds)
+    def reload(self, grant_id: str, tokens: TokenSet) -> Profile:
+        """Fetch the answers now and keep them."""
+        record = self._fetch(tokens)
+        self.store.set(self.key(grant_id), record, self.keep_seconds)
         return self._profile(record)
 
-    def stale(self, grant_id: str) -> None:
-        """Have the next :meth:`get` fetch again (the last check stays)."""
-        self.store.update(self.key(grant_id), lambda old: {"check": (old or {}).get("check")},
-                          self.keep_seconds)
-
     def drop(self, grant_id: str) -> None:
+        """Forget the answers: the next :meth:`get` fetches again."""
         self.store.delete(self.key(grant_id))
-
-    def noted(self, grant_id: str, check: dict) -> None:
-        """Keep ``check`` (``{at, how, works, detail}``) as the delegation's last check."""
-        self.store.update(self.key(grant_id), lambda old: {**(old or {}), "check": check},
-                          self.keep_seconds)
-
-    def last_check(self, grant_id: str) -> dict | None:
-        record = self.store.get(self.key(grant_id))
-        return record.get("check") if record else None
 
     def _fresh(self, record: dict, tokens: TokenSet) -> bool:
         at = record.get("at")
@@ -144,5 +123,4 @@ class Profiles:
                 if record.get("environments") is not None else None)
         return Profile(fetched_at=record["at"], me=me, me_refused=record.get("me_refused"),
                        environments=envs,
-                       environments_refused=record.get("environments_refused"),
-                       check=record.get("check"))
+                       environments_refused=record.get("environments_refused"))

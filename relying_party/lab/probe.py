@@ -112,8 +112,8 @@ def observe(svc: Services, grant_id: str, after: str = "") -> dict:
     api, refresh = facts[-2], facts[-1]
     ended = api["ok"] is False and refresh["ok"] is not True
     if api["ok"] is not None:
-        svc.profiles.noted(grant_id, {"at": clock.now(), "how": "the revocation lab's probe",
-                                      "works": api["ok"], "detail": api["detail"] or api["value"]})
+        session["last_check"] = {"at": clock.now(), "how": "the revocation lab's probe",
+                                 "works": api["ok"], "detail": api["detail"] or api["value"]}
     return observation(facts, after=after, grant=fingerprint(grant_id), ended=ended)
 
 

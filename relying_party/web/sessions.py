@@ -2,8 +2,9 @@
 token sets and traces (files under instance/, or Redis).
 
 The cookie holds only an opaque id; ``__Host-`` prefix and ``Secure`` when served over https.
-Idle lifetime = ``SESSION_IDLE_MINUTES`` (refreshed on each request); absolute lifetime is checked
-in ``before_request`` against the sign-in time. A session record is written only when there is
+Idle lifetime = ``SESSION_IDLE_MINUTES`` (renewed by any request, written back at most once a
+minute when nothing else changed); absolute lifetime is checked in ``before_request`` against
+the sign-in time. A session record is written only when there is
 something to keep: an anonymous visitor leaves nothing behind, so no amount of anonymous traffic
 can push out a signed-in user's session (the store is not a cache: it never evicts).
 
@@ -30,6 +31,8 @@ from ..settings import Settings
 from .guards import end_delegation
 
 log = logging.getLogger(__name__)
+#: A session that was only read is written back at most this often, seconds.
+RENEW_EVERY = 60
 #: Endpoints that answer without a session store: liveness, readiness, the stylesheet.
 STORELESS = frozenset({"dashboard.healthz", "dashboard.readyz", "static"})
 
@@ -65,6 +68,21 @@ class ResilientSessionInterface(CacheLibSessionInterface):
             g.store_down = str(error)
             return self.session_class(sid=self._generate_sid(self.sid_length),
                                       permanent=self.permanent)
+
+    def should_set_storage(self, app, session) -> bool:
+        """Written when changed; a session only read is written back (renewing its idle
+        lifetime, and its cookie's) at most every :data:`RENEW_EVERY` seconds, not on every
+        request."""
+        now = clock.now()
+        if session.modified:
+            session["renewed"] = now
+            return True
+        if not super().should_set_storage(app, session):
+            return False
+        if now - session.get("renewed", 0) < RENEW_EVERY:
+            return False
+        session["renewed"] = now
+        return True
 
     def save_session(self, app, session, response):
         if g.get("store_down"):

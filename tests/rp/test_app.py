@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 import redis
+import requests
 
 JSON = {"Accept": "application/json"}
 
@@ -29,7 +30,7 @@ def test_security_headers_and_cookie_flags(lab):
     rp.sign_in()
     access = rp.browser.get(rp.url + "/access")
     assert access.headers["Cache-Control"] == "no-store"
-    login = rp.browser.get(rp.url + "/login", allow_redirects=False)
+    login = requests.get(rp.url + "/login", allow_redirects=False, timeout=10)  # a new visitor
     cookie = login.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and cookie.startswith("cal_session=")
 

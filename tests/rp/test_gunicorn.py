@@ -71,7 +71,7 @@ def test_signed_in_through_one_worker_and_served_by_another(tmp_path, redis_url,
             try:
                 if requests.get(url + "/healthz", timeout=2).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker still starting
                 pass
             assert time.monotonic() < deadline and server.poll() is None, server.stderr.read()
             time.sleep(0.1)

@@ -1,6 +1,7 @@
-"""Session lifetimes and the session cookie: the idle lifetime (SESSION_IDLE_MINUTES, renewed on
-each request, enforced by the server-side store), the absolute lifetime (SESSION_MAX_HOURS since
-sign-in) and the ``__Host-`` / ``Secure`` cookie when the app is served over https."""
+"""Session lifetimes and the session cookie: the idle lifetime (SESSION_IDLE_MINUTES, renewed by
+each request and written back at most once a minute, enforced by the server-side store), the
+absolute lifetime (SESSION_MAX_HOURS since sign-in) and the ``__Host-`` / ``Secure`` cookie when
+the app is served over https."""
 
 from __future__ import annotations
 
@@ -164,6 +165,28 @@ def test_cookie_lives_for_the_idle_lifetime_and_is_renewed_on_each_request(lab, 
         assert renewed is not None, "the cookie was not renewed by this request"
         assert renewed[1] == sid
         assert_expires_in_idle_lifetime(renewed[2], clock.now())
+
+
+def test_a_session_only_read_is_written_back_at_most_once_a_minute(lab, clock):
+    rp = lab(SESSION_IDLE_MINUTES=str(IDLE_MINUTES))
+    rp.sign_in()
+    store = rp.app.extensions["connected_app_lab"].store
+    writes, original = [], store.set
+    store.set = lambda key, *rest: (writes.append(key), original(key, *rest))[1]
+
+    def session_writes() -> int:
+        return len([key for key in writes if key.startswith("session:")])
+
+    for _ in range(20):  # within one minute: read, never written
+        clock.advance(2 / 60)
+        assert rp.session()["authenticated"] is True
+        assert rp.browser.get(rp.url + "/").status_code == 200
+    assert session_writes() == 0
+    clock.advance(1)
+    assert rp.session()["authenticated"] is True  # renewed: written once, its cookie too
+    assert session_writes() == 1
+    assert rp.session()["authenticated"] is True
+    assert session_writes() == 1
 
 
 def test_session_idle_for_longer_than_the_idle_lifetime_is_not_honoured(lab, clock):
