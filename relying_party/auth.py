@@ -115,23 +115,16 @@ def callback():
     csrf.renew()
     if previous:
         end_previous_delegation(previous)
-    keep_profile(svc, grant_id, result.tokens)
+    note_sign_in()
     return redirect(flow["next"], 303)
 
 
-def keep_profile(svc, grant_id: str, tokens) -> None:
-    """Ask Anypoint who the user is now, so the first page has it (``delegation.profile``);
-    note the sign-in as the delegation's last check. A platform that does not answer leaves
-    it to the first page."""
+def note_sign_in() -> None:
+    """Note the sign-in as the delegation's last check. What Anypoint says about the user
+    (``delegation.profile``) is asked by the first page that shows it, once, and kept."""
     session["last_check"] = {"at": clock.now(), "how": "sign-in", "works": True,
                              "detail": "the provider issued the tokens, and the ID token "
                                        "and userinfo checked out"}
-    if not svc.provider.is_anypoint:
-        return
-    try:
-        svc.profiles.reload(grant_id, tokens)
-    except PlatformError as error:
-        log.warning("what Anypoint says about the user was not fetched at sign-in: %s", error)
 
 
 def end_previous_delegation(grant_id: str) -> None:

@@ -21,11 +21,12 @@ dataclass from the JSON. ``api`` refuses absolute URLs, so access tokens only go
 from __future__ import annotations
 
 import base64
+import os
 import re
 import time
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -113,6 +114,20 @@ class AnypointClient:
         self.http.mount("https://", adapter)
         self.http.headers["User-Agent"] = USER_AGENT
         self.http.headers["Accept"] = "application/json"
+        # The environment's proxies and CA bundle are read once per origin, not on every call
+        # (requests otherwise scans the whole environment twice a request).
+        self.http.trust_env = False
+        self._verify = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+                        or True)
+        self._proxies: dict[str, dict] = {}
+
+    def _proxies_for(self, url: str) -> dict:
+        """The environment's proxies for ``url``'s origin (``*_PROXY`` and ``NO_PROXY``)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            self._proxies[origin] = requests.utils.get_environ_proxies(origin)
+        return self._proxies[origin]
 
     # -- the single choke point -------------------------------------------------------------
     def exchange(self, label: str, method: str, url: str, *, bearer: str | None = None,
@@ -152,7 +167,9 @@ class AnypointClient:
             with deadlines.Watchdog(allowed) as watchdog:
                 response = self.http.request(method, url, headers=headers,
                                              data=form if form is not None else body,
-                                             timeout=timeout, allow_redirects=False, **kwargs)
+                                             timeout=timeout, allow_redirects=False,
+                                             proxies=self._proxies_for(url), verify=self._verify,
+                                             **kwargs)
         except requests.RequestException as error:
             took = int((time.monotonic() - started) * 1000)
             kind = ("took longer than the deadline" if watchdog.fired else

@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import heapq
+import itertools
+import os
 import socket
 import threading
 import time
@@ -113,6 +116,52 @@ class DeadlineAdapter(HTTPAdapter):
                                                    "https": _TrackedHTTPSPool}
 
 
+class _Alarms:
+    """One thread per process that fires every watchdog whose time is up, so a call costs a
+    heap entry rather than a thread of its own. Started on first use, and again in a process
+    forked after it started (a gunicorn worker does not inherit its parent's threads)."""
+
+    def __init__(self):
+        self._due: list[tuple[float, int, Watchdog]] = []
+        self._wake = threading.Condition()
+        self._count = itertools.count()
+        self._pid: int | None = None
+
+    def add(self, when: float, dog: Watchdog) -> None:
+        with self._wake:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._due.clear()
+                threading.Thread(target=self._run, name="platform-deadlines", daemon=True).start()
+            heapq.heappush(self._due, (when, next(self._count), dog))
+            if self._due[0][2] is dog:
+                self._wake.notify()
+
+    def finish(self, dog: Watchdog) -> None:
+        """The block of ``dog`` ended: it can no longer fire (the alarm's lock orders the two)."""
+        with self._wake:
+            dog.done = True
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                while self._due and self._due[0][2].done:
+                    heapq.heappop(self._due)  # ended in time: forget it
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                when, _, dog = self._due[0]
+                wait = when - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                heapq.heappop(self._due)
+                dog.fire()
+
+
+_ALARMS = _Alarms()
+
+
 class Watchdog:
     """``with Watchdog(seconds) as dog:`` — the connections used in the block are shut down
     when ``seconds`` have passed; ``dog.fired`` says whether that happened."""
@@ -120,11 +169,13 @@ class Watchdog:
     def __init__(self, seconds: float):
         self.seconds = max(seconds, 0.0)
         self.fired = False
+        self.done = False
         self._sockets: list = []
-        self._timer = threading.Timer(self.seconds, self._fire)
-        self._timer.daemon = True
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """Shut the block's connections down (the alarm thread calls it when time is up)."""
+        if self.done:
+            return
         self.fired = True
         for sock in self._sockets:
             with contextlib.suppress(OSError):
@@ -132,9 +183,9 @@ class Watchdog:
 
     def __enter__(self) -> Watchdog:
         self._token = _WATCHED.set(self._sockets)
-        self._timer.start()
+        _ALARMS.add(time.monotonic() + self.seconds, self)
         return self
 
     def __exit__(self, *_exc) -> None:
-        self._timer.cancel()
+        _ALARMS.finish(self)
         _WATCHED.reset(self._token)
