@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -86,11 +86,41 @@ def _maybe_sent(error: requests.RequestException) -> bool:
     return not isinstance(reason, NewConnectionError)
 
 
+def read_at_most(response: requests.Response, size: int) -> None:
+    """Read a streamed answer's body, at most ``size`` bytes of it (decoded), into
+    ``response.content``; the rest is never read and the connection is closed. An answer
+    already in memory is cut the same way."""
+    if response.raw is None:
+        response._content = response.content[:size]
+        return
+    kept = bytearray()
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            kept += chunk
+            if len(kept) >= size:
+                break
+    finally:
+        response.close()
+    response._content = bytes(kept[:size])  # requests' own store of the read body
+
+
 def _body(response: requests.Response):
     try:
         return response.json()
     except ValueError:
         return response.text[:2000]
+
+
+def _under(url: str, base_url: str) -> bool:
+    """Whether ``url`` is on ``base_url``'s origin, under its path, with no dot segment or
+    backslash (a server would resolve them, maybe out of the path), even percent-encoded."""
+    target, base = urlsplit(url), urlsplit(base_url)
+    path = unquote(target.path)
+    if "\\" in path or {".", ".."} & set(path.split("/")):
+        return False
+    prefix = base.path.rstrip("/") + "/"
+    return ((target.scheme, target.netloc) == (base.scheme, base.netloc)
+            and (target.path + "/").startswith(prefix))
 
 
 class AnypointClient:
@@ -132,9 +162,11 @@ class AnypointClient:
     # -- the single choke point -------------------------------------------------------------
     def exchange(self, label: str, method: str, url: str, *, bearer: str | None = None,
                  form: dict | None = None, basic: bool = False, upload: bool = False,
-                 **kwargs) -> requests.Response:
+                 limit: int | None = None, **kwargs) -> requests.Response:
         """Send one request, record it (redacted) and return the response. An ``upload``
-        waits ``upload_timeout`` for its answer instead of the read timeout.
+        waits ``upload_timeout`` for its answer instead of the read timeout. With ``limit``,
+        at most ``limit`` + 1 bytes of the answer's body are read (see :func:`read_at_most`),
+        within the call's deadline.
 
         Raises :class:`PlatformUnavailable` when the server cannot be reached or times out; its
         ``sent`` says whether the request may have reached the platform. Status codes are left
@@ -169,7 +201,9 @@ class AnypointClient:
                                              data=form if form is not None else body,
                                              timeout=timeout, allow_redirects=False,
                                              proxies=self._proxies_for(url), verify=self._verify,
-                                             **kwargs)
+                                             stream=limit is not None, **kwargs)
+                if limit is not None:
+                    read_at_most(response, limit + 1)
         except requests.RequestException as error:
             took = int((time.monotonic() - started) * 1000)
             kind = ("took longer than the deadline" if watchdog.fired else
@@ -261,6 +295,24 @@ class AnypointClient:
         url = self.base_url + path
         return self._checked(self.exchange(label, method, url, bearer=access_token, **kwargs), url,
                              access_token)
+
+    def call(self, method: str, path: str, access_token: str, *, limit: int,
+             headers: dict[str, str] | None = None, json_body=None) -> requests.Response:
+        """Any call to a platform path (the API explorer), with the access token; the answer
+        whatever its status, its body at most ``limit`` + 1 bytes (more than ``limit``: it was
+        cut). The same deadline and trace as every call; raises PlatformUnavailable.
+
+        ``path`` (with its query) must stay under ``ANYPOINT_URL`` once requests has
+        prepared it, or ValueError: the token never goes to another origin or path.
+        """
+        url = self.base_url + path
+        prepared = requests.PreparedRequest()
+        prepared.prepare_url(url, None)
+        if not path.startswith("/") or path.startswith("//") or not _under(
+                prepared.url, self.base_url):
+            raise ValueError("platform calls take a path under ANYPOINT_URL, not a URL")
+        return self.exchange("explore", method, url, bearer=access_token, limit=limit,
+                             headers=headers, json=json_body)
 
     def me(self, access_token: str) -> Me:
         """GET /accounts/api/me as a :class:`Me`."""
