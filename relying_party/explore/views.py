@@ -20,6 +20,7 @@ from ..anypoint.client import USER_AGENT
 from ..anypoint.errors import MissingScope, PlatformUnavailable
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows
 from ..anypoint.trace import fingerprint
+from ..delegation.profile import Profile
 from ..deploy.support import refusal
 from ..services import services
 from ..web.guards import require_delegation, signed_in
@@ -42,7 +43,10 @@ def _delegation():
         raise Problem(401, "Please sign in", f"Sign in {PURPOSE}.", "login_required",
                       (url_for("auth.login", next=here), "Sign in with Anypoint"))
     tokens = require_delegation(PURPOSE)
-    return tokens, services().profiles.get(session["grant_id"], tokens)
+    try:
+        return tokens, services().profiles.get(session["grant_id"], tokens)
+    except PlatformUnavailable:  # the explorer works without them: no environments to pick
+        return tokens, Profile(fetched_at=0.0)
 
 
 def _default_environment(profile) -> str:
