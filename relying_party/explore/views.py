@@ -17,7 +17,7 @@ from flask import Blueprint, render_template, request, session, url_for
 
 from .. import clock
 from ..anypoint.client import USER_AGENT
-from ..anypoint.errors import MissingScope, PlatformUnavailable
+from ..anypoint.errors import DelegationEnded, MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows
 from ..anypoint.trace import fingerprint
 from ..delegation.profile import Profile
@@ -43,9 +43,13 @@ def _delegation():
         raise Problem(401, "Please sign in", f"Sign in {PURPOSE}.", "login_required",
                       (url_for("auth.login", next=here), "Sign in with Anypoint"))
     tokens = require_delegation(PURPOSE)
+    if not services().provider.is_anypoint:  # a plain OpenID provider keeps no profile
+        return tokens, Profile(fetched_at=0.0)
     try:
         return tokens, services().profiles.get(session["grant_id"], tokens)
-    except PlatformUnavailable:  # the explorer works without them: no environments to pick
+    except DelegationEnded:
+        raise
+    except PlatformError:  # the explorer works without them: no environments to pick
         return tokens, Profile(fetched_at=0.0)
 
 

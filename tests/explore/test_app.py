@@ -324,13 +324,24 @@ def test_the_call_is_in_the_protocol_trace(platform):
     assert TOKEN not in json.dumps(exchanges)
 
 
-def test_the_explorer_works_while_anypoint_says_nothing_about_the_user(platform):
+@pytest.mark.parametrize("odd", [requests.ConnectTimeout("down"), response(404, {}),
+                                 response(200, {"user": "not an object"})])
+def test_the_explorer_works_while_anypoint_says_nothing_about_the_user(platform, odd):
     _app, fake, client = platform
-    fake.answers[("GET", "/accounts/api/me")] = requests.ConnectTimeout("down")
+    fake.answers[("GET", "/accounts/api/me")] = odd
     page = client.get("/explore?preset=environments")
     assert page.status_code == 200
     assert fields(page.get_data(as_text=True))["path"] == (
         "/accounts/api/organizations/ORGANIZATION_ID/environments")
+
+
+def test_a_refused_token_while_reading_the_profile_ends_the_delegation(platform):
+    _app, fake, client = platform
+    fake.answers[("GET", "/accounts/api/me")] = response(401, {"message": "Unauthorized"})
+    first = client.get("/explore")  # as every page: reloaded once, in case of a new token
+    assert first.status_code == 303 and first.headers["Location"] == "/explore"
+    assert client.get("/explore").status_code == 401
+    assert client.get("/session.json").get_json()["ended"].startswith("Anypoint answered 401")
 
 
 def test_the_navigation_links_to_the_explorer(platform):
