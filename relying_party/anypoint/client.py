@@ -1,8 +1,11 @@
 """The one module that talks HTTP to the OpenID provider and the Anypoint Platform.
 
-One ``requests.Session`` per app, a User-Agent, (connect, read) timeouts and a whole-call
-deadline on every call (``deadlines``: no call outlives ``deadline`` seconds or the current
-budget), and a small exception family that views map to pages (see ``errors.py``):
+One ``requests.Session`` per app, shared by its threads: its connections to the provider and the
+platform are kept open between calls (up to ``POOL_SIZE`` per host) and it keeps no cookies (what
+one user's call was told must not ride along with another's). A User-Agent, (connect, read)
+timeouts and a whole-call deadline on every call (``deadlines``: no call outlives ``deadline``
+seconds or the current budget), and a small exception family that views map to pages (see
+``errors.py``):
 
 - :class:`PlatformUnavailable` — unreachable, timed out, 5xx or garbage: a 502/503 page.
 - :class:`DelegationEnded` — 401 from an API (or ``invalid_grant`` on refresh): sign in again.
@@ -21,6 +24,7 @@ dataclass from the JSON. ``api`` refuses absolute URLs, so access tokens only go
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import os
 import re
 import time
@@ -46,6 +50,8 @@ from .multipart import MultipartBody
 from .trace import Exchange, fingerprint
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
+#: Kept-open connections per host: enough for every thread of a gunicorn worker (APP_THREADS).
+POOL_SIZE = 16
 T = TypeVar("T")
 
 
@@ -139,7 +145,8 @@ class AnypointClient:
         self.deadline = deadline
         self.recorder = recorder
         self.http = requests.Session()
-        adapter = DeadlineAdapter()
+        self.http.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
         self.http.headers["User-Agent"] = USER_AGENT
