@@ -92,13 +92,14 @@ def remember_answered(pending: PendingAuthorization) -> None:
     Back button finds a page that leads back to the app, not an error."""
     answered = dict(session.get("answered") or {})
     answered.pop(pending.id, None)
-    answered[pending.id] = pending.params.get("client_id")
+    answered[pending.id] = [pending.params.get("client_id"), pending.params.get("redirect_uri")]
     session["answered"] = dict(list(answered.items())[-ANSWERED_KEPT:])
 
 
-def answered_in_this_browser(pending_id: str) -> str | None:
-    """The client id of a request this browser already answered, else None."""
-    return (session.get("answered") or {}).get(pending_id)
+def answered_in_this_browser(pending_id: str) -> tuple[str, str | None] | None:
+    """``(client id, redirect URI)`` of a request this browser already answered, else None."""
+    answered = (session.get("answered") or {}).get(pending_id)
+    return (answered[0], answered[1]) if answered else None
 
 
 def remember_consent(user: User, pending: PendingAuthorization) -> None:

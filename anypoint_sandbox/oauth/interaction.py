@@ -39,26 +39,29 @@ def _pending_or_page(pending_id: str):
     return pending, None
 
 
-def app_home(app: ConnectedApp) -> str | None:
-    """Where a person goes back to the app: its ``client_uri``, else the origin of its
-    (first) redirect URI; None when it has neither."""
+def app_home(app: ConnectedApp, redirect_uri: str | None = None) -> str | None:
+    """Where a person goes back to the app: its ``client_uri``, else the origin of the
+    redirect URI the request used (one of the app's), else of its first; None when none is
+    a web address."""
     if app.client_uri:
         return app.client_uri
-    for uri in app.redirect_uris or ():
+    used = [redirect_uri] if redirect_uri in (app.redirect_uris or ()) else []
+    for uri in [*used, *(app.redirect_uris or ())]:
         parts = urlsplit(uri)
         if parts.scheme in ("http", "https") and parts.netloc:
             return f"{parts.scheme}://{parts.netloc}/"
     return None
 
 
-def _answered_page(client_id: str):
+def _answered_page(answered: tuple[str, str | None]):
     """This browser already answered the request (Back after signing in): a link back to the
     app; 200 to look at, 400 to a form posted again (a request works once)."""
+    client_id, redirect_uri = answered
     app = db_session().get(ConnectedApp, client_id)
     if app is None:
         return error_page("This sign-in request has expired",
                           "Go back to the application and start again.", 400)
-    body = render_template("sandbox/answered.html", app=app, home=app_home(app),
+    body = render_template("sandbox/answered.html", app=app, home=app_home(app, redirect_uri),
                            user=signed_in_user())
     return body, 400 if request.method == "POST" else 200, {"Cache-Control": "no-store"}
 

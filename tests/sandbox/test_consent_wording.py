@@ -86,6 +86,9 @@ def test_app_home_is_the_client_uri_or_the_redirect_uris_origin():
         redirect_uris = ["myapp:/callback", "https://app.example:8443/auth/callback"]
 
     assert app_home(App()) == "https://app.example:8443/"
+    App.redirect_uris.insert(0, "http://localhost:5000/auth/callback")
+    assert app_home(App(), "https://app.example:8443/auth/callback") == "https://app.example:8443/"
+    assert app_home(App(), "https://elsewhere.example/") == "http://localhost:5000/"  # not its
     App.client_uri = "https://app.example/home"
     assert app_home(App()) == "https://app.example/home"
     App.client_uri, App.redirect_uris = None, []
