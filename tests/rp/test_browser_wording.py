@@ -43,8 +43,9 @@ def test_the_right_words_at_the_right_time(sandbox_lab, narrow_or_wide, screensh
     callbacks: list[str] = []
     page.on("request", lambda r: callbacks.append(r.url) if "/auth/callback" in r.url else None)
 
-    def shot(name: str) -> None:
-        page.screenshot(path=str(screenshots / f"wording-{name}-{width}.png"), full_page=True)
+    def shot(name: str, full_page: bool = True) -> None:
+        page.screenshot(path=str(screenshots / f"wording-{name}-{width}.png"),
+                        full_page=full_page)
 
     # Consent: the viewer may grant create:applications, but cannot deploy.
     page.goto(lab.url + "/")
@@ -86,16 +87,17 @@ def test_the_right_words_at_the_right_time(sandbox_lab, narrow_or_wide, screensh
     page.goto(lab.url + "/access")
     assert page.is_checked("input[name=token][value=access]")
     page.click("#revoke-button")
-    page.wait_for_selector("#confirm-revoke")
+    page.wait_for_selector("#confirm-dialog #confirm-revoke")  # with JS: a dialog on this page
+    assert page.url == lab.url + "/access"
     assert "you stay signed in here" in page.inner_text("#confirm-steps")
     fits(page, "#confirm-revoke")
-    shot("05-confirm-revoke-access")
+    shot("05-confirm-revoke-access", full_page=False)  # the dialog
     page.click("#cancel-revoke")
-    page.wait_for_selector("#revoke")
+    page.wait_for_selector("#confirm-dialog", state="hidden")
     page.check("input[name=token][value=refresh]")
     page.click("#revoke-button")
     page.wait_for_selector("#confirm-ends")
-    shot("06-confirm-revoke-refresh")
+    shot("06-confirm-revoke-refresh", full_page=False)
     page.click("#cancel-revoke")
 
     # A stale tab: signed out in another tab, then a form of this one.
@@ -139,3 +141,26 @@ def test_the_right_words_at_the_right_time(sandbox_lab, narrow_or_wide, screensh
     other.click("#sandbox-sign-out")
     other.goto(sandbox_sign_out)
     other.wait_for_selector("#not-signed-in")
+
+
+def test_without_javascript_the_confirmation_is_a_page(sandbox_lab, chromium, screenshots):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900},
+                                   java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        lab = sandbox_lab
+        page.goto(lab.url + "/login?scope=openid+profile+offline_access")
+        submit_sandbox_sign_in(page, lab.sandbox.user("developer"))
+        page.click("button[name=decision][value=allow]")
+        page.wait_for_url(lab.url + "/")
+        page.goto(lab.url + "/access/lab")
+        page.click("#lab-revoke-both")
+        page.wait_for_url(lab.url + "/access/lab/revoke")
+        assert "Revoke both tokens?" in page.inner_text("h1")
+        page.screenshot(path=str(screenshots / "wording-12-confirm-page-no-js-1280.png"),
+                        full_page=True)
+        page.click("#confirm-revoke-button")
+        page.wait_for_selector("#lab-ended")
+    finally:
+        context.close()
