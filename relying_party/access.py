@@ -108,8 +108,8 @@ def revoke():
         raise probes.CannotRevoke("Pick the access token, the refresh token, or both.")
     if not ask_first.confirmed():
         return ask_first.revoke_page(which, tokens, svc.provider.is_anypoint,
-                                   url_for("access.revoke"), url_for("access.show",
-                                                                     _anchor="revoke"))
+                                     url_for("access.revoke"),
+                                     url_for("access.show", _anchor="revoke"))
     grant_id = session["grant_id"]
     revoked = probes.revoke(svc, tokens, which)
     introspected = probes.introspect(svc, tokens)
