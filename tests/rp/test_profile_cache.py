@@ -97,7 +97,7 @@ def test_the_answers_are_forgotten_when_the_delegation_ends(lab, ending):
     assert profiles.store.get(profiles.key(grant))["me"]["user"]["username"] == "admin"
     if ending == "revoke":
         browser.post(lab.url + "/access/revoke", data={"csrf_token": lab.csrf(browser),
-                                                      "token": "both"})
+                                                      "token": "both", "confirmed": "yes"})
     elif ending == "sign out":
         browser.post(lab.url + "/logout", data={"csrf_token": lab.csrf(browser)})
     else:
