@@ -26,21 +26,22 @@ bp = Blueprint("activity", __name__)
 
 #: Each cause's title and what it means, in the order of the page's filter.
 CAUSES = {
-    "sign-in": ("Sign-in", "the authorization code flow: the redirect to the provider, the "
+    "sign-in": ("Sign-in", "The authorization code flow: the redirect to the provider, the "
                 "callback, the code exchanged for tokens, the keys, userinfo"),
-    "refresh": ("Token refresh", "the refresh token traded for new tokens (Refresh now, or an "
+    "refresh": ("Token refresh", "The refresh token traded for new tokens (Refresh now, or an "
                 "access token about to expire)"),
-    "revoke": ("Revocation", "tokens revoked at the provider (RFC 7009), then probed"),
-    "probe": ("Probe", "what each token really does: introspection, an API call, a refresh "
+    "revoke": ("Revocation", "Tokens revoked at the provider (RFC 7009), then probed"),
+    "probe": ("Probe", "What each token really does: introspection, an API call, a refresh "
               "attempt"),
     "deploy": ("Deploy", "CloudHub calls of the deploy pages"),
-    "explore": ("API explorer", "calls you made in the API explorer"),
-    "profile": ("Your profile", "what Anypoint says about you, for the dashboard"),
-    "provider-metadata": ("Provider metadata", "the discovery document and the provider's "
-                          "signing keys, fetched when the app started"),
-    "cicd": ("CI/CD", "calls of the CI/CD page"),
-    "sign-out": ("Sign-out", "tokens revoked and the session ended"),
-    "page": ("Page", "calls of another page of the app"),
+    "explore": ("API explorer", "Calls you made in the API explorer"),
+    "profile": ("Your profile", "What Anypoint says about you, for the dashboard"),
+    "provider-metadata": ("Provider metadata", "The discovery document and the provider's "
+                          "signing keys, which the app fetches once and keeps as long as "
+                          "their Cache-Control allows"),
+    "cicd": ("CI/CD", "Calls of the CI/CD page"),
+    "sign-out": ("Sign-out", "Tokens revoked and the session ended"),
+    "page": ("Page", "Calls of another page of the app"),
 }
 #: Exchanges that went through the browser (redirects), not from the app to the provider, and
 #: how to read them.
@@ -133,6 +134,8 @@ class Group:
     cause: str
     entries: list[dict] = field(default_factory=list)
     request_id: str | None = None
+    #: The app answered this sign-in's callback: another callback is another sign-in.
+    answered: bool = False
 
     @property
     def title(self) -> str:
@@ -163,21 +166,25 @@ def grouped(entries: list[dict]) -> list[Group]:
     """``entries`` (newest first, as stored) as groups, newest group first, each oldest first.
 
     A new group starts where the cause changes, where another request of the app made the
-    call, and at each redirect to the provider (a new sign-in); the callback of a sign-in joins
-    the group of its redirect. Each entry gets ``failed``, ``raw_request``, ``raw_response``."""
+    call, at each redirect to the provider (a new sign-in) and at a callback after the app
+    answered one; the callback of a sign-in joins the group of its redirect. Each entry gets
+    ``failed``, ``raw_request``, ``raw_response`` and ``note``."""
     groups: list[Group] = []
     for entry in reversed(entries):
         shown = {**entry, "cause": _cause(entry), "failed": failed(entry),
                  "raw_request": raw_request(entry), "raw_response": raw_response(entry),
                  "note": BROWSER_LEGS.get(entry.get("label"))}
         last = groups[-1] if groups else None
+        label = entry.get("label")
         same = (last is not None and last.cause == shown["cause"]
                 and (last.request_id == entry.get("request_id") or shown["cause"] == "sign-in")
-                and entry.get("label") != "authorize redirect")
+                and label != "authorize redirect"
+                and not (label == "callback" and last.answered))
         if not same:
             last = Group(shown["cause"], request_id=entry.get("request_id"))
             groups.append(last)
         last.request_id = entry.get("request_id")
+        last.answered = last.answered or label == "app's answer"
         last.entries.append(shown)
     return groups[::-1]
 

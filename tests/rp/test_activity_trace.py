@@ -206,3 +206,17 @@ def test_sign_out_offers_the_trace_download_first(lab):
     assert rp.browser.get(rp.url + "/activity.json").json()["exchanges"] == []
     gone = rp.browser.get(rp.url + "/logout", allow_redirects=False)
     assert gone.status_code == 303 and gone.headers["Location"] == "/"
+
+
+def test_a_callback_after_an_answered_sign_in_is_another_sign_in():
+    def entry(label, request_id):
+        return {"label": label, "method": "GET", "url": "https://app/x", "status": 200,
+                "cause": "sign-in", "request_id": request_id}
+
+    oldest_first = [entry("authorize redirect", "a"), entry("callback", "b"),
+                    entry("token", "b"), entry("app's answer", "b"),
+                    entry("callback", "c"), entry("app's answer", "c")]
+    groups = grouped(oldest_first[::-1])
+    assert [[e["label"] for e in group.entries] for group in groups] == [
+        ["callback", "app's answer"],
+        ["authorize redirect", "callback", "token", "app's answer"]]
