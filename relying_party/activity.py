@@ -67,12 +67,31 @@ def _form_body(form: dict) -> str:
                       for key, value in form.items()}, safe=":/", quote_via=quote_plus)
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def pretty(value, depth: int = 0, levels: int = 2) -> str:
+    """JSON indented for its first ``levels`` levels, deeper values on one line each (a list
+    of objects: one object a line): as readable as ``indent=2`` for an answer, at the C
+    encoder's speed (``indent`` makes ``json.dumps`` pure Python, and the page shows up to
+    200 answers)."""
+    if depth < levels and isinstance(value, dict | list) and value:
+        pad = "  " * (depth + 1)
+        if isinstance(value, dict):
+            items = [f"{pad}{_ENCODE(str(key))}: {pretty(item, depth + 1, levels)}"
+                     for key, item in value.items()]
+            return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+        items = [pad + pretty(item, depth + 1, levels) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    return _ENCODE(value)
+
+
 def _body(value) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
         return value
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    return pretty(value)
 
 
 def raw_request(entry: dict) -> str:

@@ -5,9 +5,10 @@ marked; a failed sign-in's error page links to its trace; sign-out offers the do
 from __future__ import annotations
 
 import html
+import json
 import re
 
-from relying_party.activity import failed, grouped, raw_request, raw_response
+from relying_party.activity import failed, grouped, pretty, raw_request, raw_response
 from relying_party.anypoint.trace import Exchange
 from relying_party.web.trace import cause_of
 
@@ -220,3 +221,12 @@ def test_a_callback_after_an_answered_sign_in_is_another_sign_in():
     assert [[e["label"] for e in group.entries] for group in groups] == [
         ["callback", "app's answer"],
         ["authorize redirect", "callback", "token", "app's answer"]]
+
+
+def test_answers_are_indented_two_levels_deep_and_stay_json():
+    answer = {"data": [{"id": "e1", "name": "Sandbox"}, {"id": "e2", "name": "Prod"}],
+              "total": 2, "nested": {"a": {"b": [1, 2]}}}
+    text = pretty(answer)
+    assert json.loads(text) == answer
+    assert '\n    {"id": "e1", "name": "Sandbox"},\n' in text  # one item a line
+    assert '\n    "a": {"b": [1, 2]}\n' in text
