@@ -11,6 +11,7 @@ import re
 from relying_party.activity import failed, grouped, pretty, raw_request, raw_response
 from relying_party.anypoint.trace import Exchange
 from relying_party.web.trace import cause_of
+from tests.support.fake_platform import platform_app, signed_in_client
 
 JSON = {"Accept": "application/json"}
 
@@ -230,3 +231,21 @@ def test_answers_are_indented_two_levels_deep_and_stay_json():
     assert json.loads(text) == answer
     assert '\n    {"id": "e1", "name": "Sandbox"},\n' in text  # one item a line
     assert '\n    "a": {"b": [1, 2]}\n' in text
+
+
+def test_deploy_pages_and_the_labs_probe_record_their_cause(tmp_path, lab):
+    app, _fake = platform_app(tmp_path)
+    client = signed_in_client(app)
+    with client.session_transaction() as session:
+        session["trace_id"] = "deploy-trace"
+    assert client.get("/deploy").status_code == 200
+    entries = client.get("/activity.json").get_json()["exchanges"]
+    assert entries and {(e["cause"], e["endpoint"]) for e in entries} == {
+        ("deploy", "deploy.index")}
+    rp = lab()
+    rp.sign_in()
+    post(rp, "/access/lab/probe", after="")
+    probed = [e for e in rp.browser.get(rp.url + "/activity.json").json()["exchanges"]
+              if e["endpoint"] == "lab.probe"]
+    assert {e["label"] for e in probed} >= {"introspect", "userinfo", "refresh"}
+    assert {e["cause"] for e in probed} == {"probe"}
