@@ -79,9 +79,10 @@ def show():
 @bp.post("/access/refresh")
 def refresh():
     """Refresh now (force). DelegationEnded → the 'access ended' page."""
-    require_delegation(PURPOSE, refresh=False)
+    before = require_delegation(PURPOSE, refresh=False)
     tokens = services().tokens.fresh(session["grant_id"], force=True)
-    return _answer({"action": "refresh", "ok": True, "tokens": summary(tokens)})
+    return _answer({"action": "refresh", "ok": True, "tokens": summary(tokens),
+                    "before": summary(before)})
 
 
 @bp.post("/access/check")

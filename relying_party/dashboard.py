@@ -5,15 +5,44 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, request, session
 
+from . import clock
 from .anypoint.errors import PlatformError, PlatformUnavailable
+from .anypoint.models import Me
 from .anypoint.scopes import ENVIRONMENT_SCOPES, describe
 from .delegation.store import StoreUnavailable
+from .oidc.claims import claim_rows, relative, token_view, utc
 from .oidc.provider import IssuerMismatch
 from .services import services
 from .web.guards import current_tokens, require_delegation, signed_in
 from .web.redirects import same_origin_path
 
 bp = Blueprint("dashboard", __name__)
+#: Scopes that let the app call no platform API (``profile`` reads ``/accounts/api/me``).
+IDENTITY_SCOPES = frozenset({"openid", "email", "offline_access"})
+
+
+def role_of(me: Me) -> dict:
+    """The user's role as Anypoint says it in ``/accounts/api/me``: the owner of the
+    organization (or of a business group) is its administrator; anyone else a member, whose
+    permissions ``/me`` does not list."""
+    org = me.organization
+    owned = [group.name for group in me.business_groups
+             if group.owner_id and group.owner_id == me.user_id and group.id != org.id]
+    if org.owner_id and org.owner_id == me.user_id:
+        return {"title": "Organization administrator", "admin": True,
+                "detail": f"Anypoint names you the owner of {org.name}."}
+    if owned:
+        return {"title": "Business group administrator", "admin": True,
+                "detail": f"Anypoint names you the owner of {', '.join(owned)}, "
+                          f"a member of {org.name}."}
+    return {"title": f"Member of {org.name}", "admin": False,
+            "detail": "Not its owner. Anypoint's /accounts/api/me does not list your "
+                      "permissions; the Deploy page shows what you may do in each environment."}
+
+
+def when(epoch: float | None, now: float) -> str | None:
+    """``2026-12-02 04:12:09 UTC (3 min ago)``: a time as the dashboard shows it."""
+    return f"{utc(epoch)} ({relative(epoch, now)})" if epoch else None
 
 
 @bp.get("/")
@@ -38,11 +67,33 @@ def index():
                 panel["environments_refused"] = profile.environments_refused
             else:
                 panel["environments_scope"] = ENVIRONMENT_SCOPES[0]
-    report = session.get("id_report") or {}
-    return render_template("dashboard/index.html", user=session["user"], panel=panel,
-                           claims=report.get("claims", {}), userinfo=session.get("userinfo", {}),
-                           scopes=tokens.scopes, more_scope=" ".join(
-                               [*tokens.scopes, ENVIRONMENT_SCOPES[0]]))
+        if panel.get("me"):
+            panel["role"] = role_of(panel["me"])
+    now = clock.now()
+    return render_template(
+        "dashboard/index.html", user=session["user"], panel=panel,
+        id_token=token_view(tokens.id_token, now),
+        userinfo=claim_rows(session.get("userinfo") or {}, now),
+        scopes=tokens.scopes, identity_only=set(tokens.scopes) <= IDENTITY_SCOPES,
+        times={"signed_in": when(session.get("started"), now),
+               "issued": when(tokens.issued_at, now), "expires": when(tokens.expires_at, now)},
+        refresh_count=tokens.refresh_count,
+        more_scope=" ".join([*tokens.scopes, ENVIRONMENT_SCOPES[0]]),
+        profile_scope=" ".join([*tokens.scopes, "profile"]))
+
+
+@bp.app_template_global()
+def newest_id_token() -> dict | None:
+    """The newest ID token of the delegation as the page shows it (``oidc.claims``): after a
+    refresh, the one it brought. None when signed out or there is none."""
+    tokens = current_tokens(refresh=False)
+    return token_view(tokens.id_token if tokens else None, clock.now())
+
+
+@bp.app_template_global()
+def platform_url() -> str:
+    """The platform's base URL (``ANYPOINT_URL``), for the commands a page shows."""
+    return services().settings.anypoint_url.rstrip("/")
 
 
 @bp.post("/profile/reload")

@@ -47,7 +47,7 @@ from .errors import (
 )
 from .models import Environment, MalformedAnswer, Me
 from .multipart import MultipartBody
-from .trace import Exchange, fingerprint
+from .trace import HARMLESS_FIELDS, Exchange, fingerprint
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
 #: Kept-open connections per host: enough for every thread of a gunicorn worker (APP_THREADS).
@@ -188,8 +188,10 @@ class AnypointClient:
             pair = f"{quote(self.client_id, safe='')}:{quote(self._client_secret, safe='')}"
             headers["Authorization"] = "Basic " + base64.b64encode(pair.encode()).decode()
             secrets += (headers["Authorization"].split()[1],)
-        secrets += tuple(v for v in (form or {}).values() if isinstance(v, str) and len(v) > 16)
-        shown = self._shown(headers, form, body if body is not None else kwargs.get("json"))
+        secrets += tuple(v for k, v in (form or {}).items()
+                         if isinstance(v, str) and len(v) > 16 and k not in HARMLESS_FIELDS)
+        shown = self._shown({**self.http.headers, **headers}, form,
+                            body if body is not None else kwargs.get("json"))
         timeout = (self.timeout[0], self.upload_timeout) if upload else self.timeout
         budget_left = deadlines.left()
         if upload:  # as long as its budget allows (the page sized it for the upload)
@@ -225,9 +227,12 @@ class AnypointClient:
         if isinstance(answer, dict):
             secrets += tuple(str(answer[k]) for k in ("access_token", "refresh_token", "id_token")
                              if answer.get(k))
+        sent = getattr(response.request, "headers", None)
+        if sent:  # the headers as really sent (Content-Type, Content-Length, …)
+            shown = {**shown, "headers": dict(sent)}
         self.recorder(Exchange.build(label, method, url, response.status_code, took,
-                                     request=shown, response=answer,
-                                     secrets=secrets))
+                                     request=shown, response=answer, secrets=secrets,
+                                     response_headers=response.headers))
         return response
 
     @staticmethod

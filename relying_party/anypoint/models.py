@@ -173,13 +173,16 @@ class Organization:
     name: str
     parent_id: str | None = None
     is_root: bool = False
+    #: The user id of the organization's owner (an org administrator), when Anypoint says.
+    owner_id: str | None = None
 
     @classmethod
     def from_json(cls, doc: dict) -> Organization:
         doc = _object(doc, "an organization")
         org_id = _text(doc, "id", "an organization")
         return cls(id=org_id, name=_optional_text(doc, "name") or org_id,
-                   parent_id=_optional_text(doc, "parentId"), is_root=doc.get("isRoot") is True)
+                   parent_id=_optional_text(doc, "parentId"), is_root=doc.get("isRoot") is True,
+                   owner_id=_optional_text(doc, "ownerId"))
 
 
 @dataclass(frozen=True)

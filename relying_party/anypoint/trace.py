@@ -25,7 +25,8 @@ HARMLESS_FIELDS = frozenset({
     "autoStart", "environment", "releaseChannel", "javaVersion", "recommended", "filename",
 })
 #: Request headers shown in clear; ``Authorization`` keeps its scheme.
-HARMLESS_HEADERS = frozenset({"accept", "content-type", "content-length", "user-agent",
+HARMLESS_HEADERS = frozenset({"accept", "accept-encoding", "connection", "content-type",
+                              "content-length", "transfer-encoding", "user-agent",
                               "x-anypnt-env-id", "x-anypnt-org-id"})
 #: Answer keys whose values are secrets, codes or tokens wherever they appear.
 SECRET_KEYS = frozenset({
@@ -151,16 +152,21 @@ class Exchange:
     response: dict | str | None = None
     error: str | None = None
     at: float = field(default_factory=time.time)
+    #: The answer's headers (``Set-Cookie`` and known secrets fingerprinted); None when none came.
+    response_headers: dict | None = None
 
     @classmethod
     def build(cls, label, method, url, status, duration_ms, request=None, response=None,
-              error=None, secrets: tuple[str, ...] = ()) -> Exchange:
+              error=None, secrets: tuple[str, ...] = (),
+              response_headers: dict | None = None) -> Exchange:
         """Create an exchange: the URL and ``request`` by the allow-list (``headers`` as headers,
-        every other part as fields), ``response`` and ``error`` by :func:`redact`."""
+        every other part as fields), ``response``, its headers and ``error`` by :func:`redact`."""
         return cls(
             label=label, method=method, url=redact_url(url, secrets), status=status,
             duration_ms=duration_ms, request=_shown(request, secrets),
             response=redact(response, secrets, abridge=True), error=redact(error, secrets),
+            response_headers=(redact(dict(response_headers), secrets)
+                              if response_headers is not None else None),
         )
 
     def to_dict(self) -> dict:

@@ -1,11 +1,16 @@
 """This browser session's protocol trace: every exchange the app had with the provider and the
-platform on the session's behalf, already redacted (see ``anypoint.trace``), newest first."""
+platform on the session's behalf, already redacted (see ``anypoint.trace``), newest first.
+
+Each entry is appended once, with what caused it (:func:`cause_of`: the view that made the call
+and the kind of call), the view's endpoint and an id of the request that made it, so the page
+groups exchanges by their cause without reading anything else.
+"""
 
 from __future__ import annotations
 
 import secrets
 
-from flask import has_request_context, session
+from flask import g, has_request_context, request, session
 
 from ..anypoint.trace import TRACE_LIMIT, Exchange
 from ..services import services
@@ -29,7 +34,7 @@ def start() -> str:
     key = trace_key()
     kept = getattr(services().client.recorder, "kept", {})
     for exchange in sorted(kept.values(), key=lambda item: item.at):
-        record(exchange)
+        record(exchange, cause="provider-metadata")
     return key
 
 
@@ -53,13 +58,59 @@ class Recorder:
             self.kept[exchange.label] = exchange
 
 
-def record(exchange: Exchange) -> None:
-    """Recorder for AnypointClient: append to the current session's trace. Dropped outside a
-    request, and for a visitor who has no trace yet (an anonymous page keeps no state: /login
-    starts the trace)."""
+#: Views whose every call has one cause, whatever the call (a probe's refresh attempt is the
+#: probe's; the revocation page's probes are the revocation's).
+ACTION_CAUSES = {
+    "auth.login": "sign-in", "auth.callback": "sign-in",
+    "auth.logout": "sign-out", "auth.logout_revoke": "sign-out",
+    "lab.probe": "probe", "access.check": "probe",
+    "lab.revoke": "revoke", "access.revoke": "revoke",
+}
+#: Blueprints whose calls are theirs unless the call is a refresh or a revocation.
+BLUEPRINT_CAUSES = {"deploy": "deploy", "explore": "explore", "dashboard": "profile",
+                    "cicd": "cicd"}
+
+
+def cause_of(entry: dict, endpoint: str | None) -> str:
+    """What caused the exchange ``entry`` made while ``endpoint`` was served (None: outside
+    a request): one of ``sign-in``, ``sign-out``, ``refresh``, ``revoke``, ``probe``,
+    ``deploy``, ``explore`` (the API explorer), ``provider-metadata``, ``profile``, ``cicd``,
+    ``page``."""
+    if endpoint in ACTION_CAUSES:
+        return ACTION_CAUSES[endpoint]
+    request_part = entry.get("request")
+    form = request_part.get("form") if isinstance(request_part, dict) else None
+    label = entry.get("label")
+    if label == "refresh" or (isinstance(form, dict) and form.get("grant_type") == "refresh_token"):
+        return "refresh"
+    if label == "revoke":
+        return "revoke"
+    if endpoint == "access.refresh":
+        return "refresh"
+    blueprint = (endpoint or "").partition(".")[0]
+    if blueprint in BLUEPRINT_CAUSES:
+        return BLUEPRINT_CAUSES[blueprint]
+    if label in PROVIDER_WIDE:
+        return "provider-metadata"
+    if label == "introspect":
+        return "probe"
+    return "page"
+
+
+def record(exchange: Exchange, cause: str | None = None) -> None:
+    """Recorder for AnypointClient: append to the current session's trace, with its cause
+    (:func:`cause_of`, unless given), the view's endpoint and the request's id. Dropped
+    outside a request, and for a visitor who has no trace yet (an anonymous page keeps no
+    state: /login starts the trace)."""
     if not has_request_context() or "trace_id" not in session:
         return
-    services().store.append(trace_key(), exchange.to_dict(), TRACE_LIMIT, TRACE_SECONDS)
+    entry = exchange.to_dict()
+    entry["cause"] = cause or cause_of(entry, request.endpoint)
+    entry["endpoint"] = request.endpoint
+    if "trace_request" not in g:
+        g.trace_request = secrets.token_hex(4)
+    entry["request_id"] = g.trace_request
+    services().store.append(trace_key(), entry, TRACE_LIMIT, TRACE_SECONDS)
 
 
 def trace_entries() -> list[dict]:

@@ -53,7 +53,8 @@ def test_browser_journey(sandbox_lab, page, screenshots):
     page.wait_for_selector("button[name=decision][value=allow]")
     page.click("button[name=decision][value=allow]")
     page.wait_for_url(lab.url + "/")
-    page.click("#sign-out")
+    page.click("#sign-out")  # the sign-out page offers the trace first
+    page.click("#confirm-sign-out")
     page.wait_for_selector("text=You are signed out.")
     shot("08-signed-out")
 
