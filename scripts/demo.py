@@ -12,18 +12,17 @@ do and stops there, serving nothing and writing nothing.
 import argparse
 import json
 import os
-import re
 import secrets
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+from demo_logs import ServerLog, routine  # noqa: F401 - routine: tests read it here
 from demo_settings import PortProblem, parse_port, read_env, updated_env
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +36,6 @@ CLI = ROOT / "node_modules" / ".bin" / "anypoint-cli-v4"
 CERTIFICATE = INSTANCE / "tls" / "sandbox-cert.pem"
 LOGS = INSTANCE / "logs"
 LAB_APP = "Connected App Lab"
-# A line of werkzeug's request log ('... "GET /path HTTP/1.1" 200 -'), maybe coloured.
-REQUEST_LINE = re.compile(r'HTTP/[\d.]+(?:\x1b\[[\d;]*m)?" (\d{3}) ')
 
 
 def port_from_env(name: str, default: int) -> int:
@@ -117,41 +114,6 @@ def demo_credentials(demo: dict) -> dict[str, str]:
             "ANYPOINT_CLIENT_SECRET": lab["client_secret"],
             "ANYPOINT_CI_CLIENT_ID": ci["client_id"],
             "ANYPOINT_CI_CLIENT_SECRET": ci["client_secret"]}
-
-
-class ServerLog:
-    """A server's output: all of it in instance/logs/<name>.log and, once the demo is up (``echo``),
-    on the terminal too unless it is a request answered below 500: the printed URLs and accounts
-    are not buried under request lines, and errors still show."""
-
-    def __init__(self, name: str):
-        self.name, self.path, self.echo = name, LOGS / f"{name}.log", False
-
-    def start(self, command: list[str], env: dict, processes: list) -> subprocess.Popen:
-        LOGS.mkdir(parents=True, exist_ok=True)
-        process = subprocess.Popen(command, cwd=ROOT, env={**env, "PYTHONUNBUFFERED": "1"},
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        processes.append(process)
-        threading.Thread(target=self.relay, args=(process.stdout,), daemon=True).start()
-        return process
-
-    def relay(self, stream) -> None:
-        with self.path.open("a") as log:
-            for line in stream:
-                log.write(line)
-                log.flush()
-                if self.echo and not routine(line):
-                    sys.stderr.write(f"[{self.name}] {line}")
-
-    def tail(self, lines: int = 15) -> str:
-        text = self.path.read_text() if self.path.exists() else ""
-        return "\n".join(text.splitlines()[-lines:])
-
-
-def routine(line: str) -> bool:
-    """A request-log line of a request the server answered with a status below 500."""
-    found = REQUEST_LINE.search(line)
-    return bool(found) and int(found.group(1)) < 500
 
 
 def wait_until_up(url: str, process: subprocess.Popen, log: ServerLog,
@@ -293,7 +255,7 @@ def main() -> None:
                        stdout=subprocess.DEVNULL)
 
     processes = []
-    logs = [ServerLog("sandbox"), ServerLog("app"), ServerLog("sandbox-https")]
+    logs = [ServerLog(name, LOGS, ROOT) for name in ("sandbox", "app", "sandbox-https")]
     try:
         sandbox = logs[0].start([sys.executable, "-m", "anypoint_sandbox", "--port",
                                  str(sandbox_port)], sandbox_env, processes)
