@@ -41,7 +41,8 @@ class Attempts:
 
 
 @pytest.fixture
-def attempts(client, seed, sign_in) -> Attempts:
+def attempts(client, seed, sign_in, clock) -> Attempts:
+    """Attempts on a stopped clock, so that a wait is exactly what the test expects."""
     return Attempts(client, seed, sign_in)
 
 
@@ -170,7 +171,8 @@ def _client_token(client, app: dict, secret: str | None = None, basic=False):
                                     "client_secret": secret})
 
 
-def test_wrong_client_secrets_lock_the_app_at_the_token_endpoint(client, deployer, lab, clock):
+def test_wrong_client_secrets_lock_the_app_at_the_token_endpoint(client, deployer, lab,
+                                                                 clock):
     for n in range(CLIENT_LIMIT - 1):
         assert _client_token(client, deployer, f"wrong-{n}", basic=n % 2 == 0).status_code \
             == 401
