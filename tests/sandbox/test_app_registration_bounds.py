@@ -97,6 +97,19 @@ def test_context_scope_lists_are_bounded_before_they_are_read(app, client, admin
     assert answer.status_code == 400 and len(answer.json["message"]) < 200
 
 
+def test_a_5_mb_client_uri_is_refused_and_not_stored(app, client, admin):
+    huge = "https://example.com/" + "a" * (5 * 1024 * 1024)
+    answer = client.post(APPS_API, json={**USER_APP, "client_uri": huge}, headers=admin)
+    assert answer.status_code == 413 and "accepts at most 256 KB" in answer.json["message"]
+    under_the_body_limit = "https://example.com/" + "a" * 100_000
+    answer = client.post(APPS_API, json={**USER_APP, "client_uri": under_the_body_limit},
+                         headers=admin)
+    assert answer.status_code == 400
+    assert answer.json["message"] == ("'client_uri' can be at most 2000 characters; this one "
+                                      "has 100020.")
+    assert "Bounds" not in _app_names(app)
+
+
 @pytest.mark.parametrize(("fields", "words"), [
     ({"redirect_uris": "http://["}, "not a URL that can be read"),
     ({"redirect_uris": "http://localhost/ok\n/relative"}, "not an http or https URL"),
