@@ -1,7 +1,7 @@
 """The OpenID Connect / OAuth 2.0 endpoints under ``/accounts/api/v2/oauth2/``."""
 
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
+from authlib.oauth2.rfc6749 import InsecureTransportError, UnsupportedResponseTypeError
 from flask import Blueprint, current_app, jsonify, request
 
 from ..access_management import audit
@@ -106,6 +106,18 @@ def revoke():
 def introspect():
     """RFC 7662, client-authenticated."""
     return authorization_server().create_endpoint_response("introspection")
+
+
+@bp.errorhandler(InsecureTransportError)
+def plain_http(_error):
+    """Authlib refuses OAuth over plain http except on localhost and loopback addresses: a
+    request that reached the sandbox under another name is told so (400), not a 500."""
+    response = jsonify(error="invalid_request", error_description=(
+        "OAuth needs https: this request reached the sandbox over plain http under a host name "
+        "other than localhost or a loopback address. Use https (python -m anypoint_sandbox "
+        "--https) or localhost."))
+    response.status_code = 400
+    return response
 
 
 @bp.after_request
