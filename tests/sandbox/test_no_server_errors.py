@@ -21,7 +21,8 @@ from tests.support.sandbox_client import TOKEN, bearer
 DEEP = "[" * 5000 + "]" * 5000
 HUGE_DIGITS = "9" * 5000
 TEXT = st.sampled_from(["²", "٣", "-1", "0", "1", "1e3", "99999999999999999999", HUGE_DIGITS,
-                        "", " ", "true", "null", "%00", "..", "a" * 300, "DESC", "x:y"]) | \
+                        "", " ", "true", "null", "%00", "..", "a" * 300, "DESC", "x:y",
+                        "http://[", "http://h:99999/", "http://h/#f", "/relative"]) | \
     st.text(max_size=20)
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
                     lambda inner: st.lists(inner, max_size=3)
