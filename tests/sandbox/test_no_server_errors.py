@@ -63,6 +63,25 @@ def test_unicode_digits_in_paging_are_400s(client, admin, seed, console):
         assert client.get("/console/audit-log/", query_string={"page": page}).status_code == 200
 
 
+@pytest.mark.parametrize("number", ["²", "\u0663", "１２", HUGE_DIGITS[:40], "-1", "1e3"])
+def test_unicode_digits_anywhere_a_number_is_paged_are_400s(client, admin, seed, number):
+    """Every other place a page is asked for: context scopes, the audit query's JSON and its
+    form (whose fields arrive as text)."""
+    made = client.post("/accounts/api/connectedApplications", headers=admin, json={
+        "client_name": "Pager", "grant_types": ["client_credentials"]}).json
+    scopes = f"/accounts/api/connectedApplications/{made['client_id']}/scopes"
+    audit = f"/audit/v2/organizations/{seed['organization']['id']}/query"
+    for field in ("limit", "offset"):
+        listed = client.get(scopes, query_string={field: number}, headers=admin)
+        assert listed.status_code == 400 and f"'{field}'" in listed.json["message"]
+        start = {"startDate": "2025-01-01T00:00:00Z"}
+        for sent in ({"json": {**start, field: number}}, {"json": {**start, field: 10**30}},
+                     {"data": {**start, field: number}}):
+            answer = client.post(audit, headers=admin, **sent)
+            assert answer.status_code == 400, (field, sent, answer.json)
+            assert field in answer.json["message"]
+
+
 def test_an_authorization_id_that_cannot_be_one_is_already_gone(client, seed, console):
     """The console's revoke buttons post an authorization id in the path: Unicode digits and
     digits past the database's integer are no authorization, not a 500."""
