@@ -1,7 +1,13 @@
 """The OpenID Connect / OAuth 2.0 endpoints under ``/accounts/api/v2/oauth2/``."""
 
+import re
+
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import InsecureTransportError, UnsupportedResponseTypeError
+from authlib.oauth2.rfc6749 import (
+    InsecureTransportError,
+    InvalidRequestError,
+    UnsupportedResponseTypeError,
+)
 from flask import Blueprint, current_app, jsonify, request
 
 from ..access_management import audit
@@ -14,6 +20,8 @@ from .server import REALM, authorization_server, resource_protector
 from .server import _query_client as find_client
 
 bp = Blueprint("oauth", __name__, url_prefix="/accounts/api/v2/oauth2")
+#: What an error_description may quote (RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E).
+QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
 
 
 @bp.get("/.well-known/openid-configuration")
@@ -35,6 +43,12 @@ def authorize():
     go back to the app. A valid request is kept server-side and the user signs in / consents."""
     server = authorization_server()
     oauth_request = server.create_oauth2_request(None)
+    unquotable = [name for name in ("response_type", "redirect_uri")
+                  if not QUOTABLE.fullmatch(oauth_request.payload.data.get(name) or "")]
+    if unquotable:  # Authlib quotes them in its errors, and refuses to (a 500)
+        return authorization.error_response(InvalidRequestError(
+            f"The {unquotable[0]} holds characters an OAuth request cannot carry (only "
+            "printable ASCII without quotes or backslashes)."))
     user = signed_in_user()
     try:
         grant = server.get_consent_grant(request=oauth_request, end_user=user)

@@ -88,6 +88,22 @@ def test_no_oauth_request_answers_500(client, lab, deployer, data, clock):
     clock.advance(60)  # now and then a throttle's window passes
 
 
+@pytest.mark.parametrize(("name", "value"), [
+    ("response_type", "²"), ("response_type", 'co"de'), ("response_type", "code\\"),
+    ("response_type", "code\u2028"), ("redirect_uri", f"{CALLBACK}²"),
+    ("redirect_uri", f'{CALLBACK}"'), ("redirect_uri", "http://localhost/\\cb")])
+def test_authorize_with_characters_an_error_cannot_quote_is_a_400_page(client, lab, name,
+                                                                      value):
+    """Authlib quotes response_type and redirect_uri in its errors and refuses non-ASCII,
+    quotes and backslashes there (a ValueError, once a 500)."""
+    query = {"client_id": lab["client_id"], "response_type": "code", "scope": "openid",
+             "redirect_uri": CALLBACK, "state": "s", name: value}
+    answer = client.get(AUTHORIZE, query_string=query)
+    assert answer.status_code == 400, answer.data[:300]
+    assert f"The {name} holds characters an OAuth request cannot carry" in answer.text
+    assert "Location" not in answer.headers
+
+
 def _page_rules(app) -> list:
     return [rule for rule in app.url_map.iter_rules()
             if rule.rule.startswith(("/console/", "/accounts/interaction/"))
