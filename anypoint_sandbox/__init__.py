@@ -9,7 +9,7 @@ from . import api, cli, cli_telemetry, console, oauth, storage
 from .cloudhub import api as cloudhub_api
 from .settings import load_settings
 from .storage import Setting, session
-from .web import errors
+from .web import bodies, errors
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     storage.init_app(app)
     with app.app_context():
         app.secret_key = app.config["SANDBOX_SECRET_KEY"] or _persisted_secret_key()
+    bodies.init_app(app)
     oauth.init_app(app)
     errors.init_app(app)
     api.init_app(app)

@@ -19,6 +19,12 @@ SANDBOX_MAX_UPLOAD_MB   largest JAR accepted, default 200; requests up to 1 MB a
 SANDBOX_MAX_UNCOMPRESSED_MB  how far a JAR may expand when unpacked (zip bomb limit), default 1024
 SANDBOX_PASSWORD_HASH   how passwords are hashed, default scrypt (werkzeug's method names; the
                         test suite seeds with a cheap one)
+SANDBOX_MAX_BODY_KB     the largest body of every request but a CloudHub upload, default 256
+SANDBOX_SIGNIN_MAX_FAILURES             failed sign-ins of one account, default 5,
+SANDBOX_SIGNIN_MAX_FAILURES_PER_ADDRESS from one client address, default 20, and
+SANDBOX_CLIENT_MAX_FAILURES             failed client authentications of one app, default 10,
+SANDBOX_THROTTLE_WINDOW_SECONDS         within this window (default 300 s) lock it for a window
+                        (429 with Retry-After); a success resets an account's count
 """
 
 import math
@@ -35,7 +41,10 @@ MEGABYTE = 1024 * 1024
 NAMES = ("SANDBOX_DATABASE_URL", "SANDBOX_BASE_URL", "SANDBOX_ACCESS_TOKEN_TTL",
          "SANDBOX_KEY_GRACE_SECONDS", "SANDBOX_SECRET_KEY", "SANDBOX_MAX_CONNECTED_APPS",
          "SANDBOX_MAX_SCOPES_PER_APP", "SANDBOX_DEPLOY_SECONDS", "SANDBOX_UPLOAD_DIR",
-         "SANDBOX_MAX_UPLOAD_MB", "SANDBOX_MAX_UNCOMPRESSED_MB", "SANDBOX_PASSWORD_HASH")
+         "SANDBOX_MAX_UPLOAD_MB", "SANDBOX_MAX_UNCOMPRESSED_MB", "SANDBOX_PASSWORD_HASH",
+         "SANDBOX_MAX_BODY_KB", "SANDBOX_SIGNIN_MAX_FAILURES",
+         "SANDBOX_SIGNIN_MAX_FAILURES_PER_ADDRESS", "SANDBOX_CLIENT_MAX_FAILURES",
+         "SANDBOX_THROTTLE_WINDOW_SECONDS")
 
 
 class SettingsError(ValueError):
@@ -78,6 +87,11 @@ class SandboxSettings(BaseModel):
     SANDBOX_MAX_UPLOAD_MB: int = Field(200, gt=0, le=10_000)
     SANDBOX_MAX_UNCOMPRESSED_MB: int = Field(1024, gt=0, le=100_000)
     SANDBOX_PASSWORD_HASH: str = Field("scrypt", pattern=r"^(scrypt|pbkdf2)(:[\w:]+)?$")
+    SANDBOX_MAX_BODY_KB: int = Field(256, gt=0, le=100_000)
+    SANDBOX_SIGNIN_MAX_FAILURES: int = Field(5, gt=0)
+    SANDBOX_SIGNIN_MAX_FAILURES_PER_ADDRESS: int = Field(20, gt=0)
+    SANDBOX_CLIENT_MAX_FAILURES: int = Field(10, gt=0)
+    SANDBOX_THROTTLE_WINDOW_SECONDS: int = Field(300, gt=0, le=86_400)
 
     def as_config(self) -> dict:
         """The Flask config: every setting, plus what derives from them."""

@@ -9,13 +9,13 @@ each function commits its own change and records it in the audit log.
 
 import secrets
 import uuid
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, select
 
 from ..storage import ConnectedApp, Organization, User, now, session
 from . import audit
+from .bounds import MAX_ITEM_LENGTH, MAX_ITEMS, shown, url_problem
 from .scopes import BY_NAME
 
 USER_GRANT_TYPES = ("authorization_code", "refresh_token")
@@ -34,6 +34,13 @@ def _strings(body: dict, name: str) -> list[str]:
     value = body.get(name, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
         raise AppRuleError(f"'{name}' must be a list of strings.")
+    if len(value) > MAX_ITEMS[name]:
+        raise AppRuleError(f"'{name}' can hold at most {MAX_ITEMS[name]} entries; "
+                           f"this one has {len(value)}.")
+    too_long = [item for item in value if len(item) > MAX_ITEM_LENGTH[name]]
+    if too_long:
+        raise AppRuleError(f"Each of '{name}' can be at most {MAX_ITEM_LENGTH[name]} "
+                           f"characters; '{shown(too_long[0])}' has {len(too_long[0])}.")
     return list(dict.fromkeys(item.strip() for item in value if item.strip()))
 
 
@@ -41,14 +48,12 @@ def _optional_url(body: dict, name: str) -> str | None:
     value = body.get(name)
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not _is_web_url(value):
+    if not isinstance(value, str):
         raise AppRuleError(f"'{name}' must be an http or https URL.")
+    problem = url_problem(value)
+    if problem:
+        raise AppRuleError(f"'{name}' {problem}.")
     return value
-
-
-def _is_web_url(value: str) -> bool:
-    parts = urlsplit(value)
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and not parts.fragment
 
 
 def check_fields(body: dict, existing: ConnectedApp | None = None) -> dict:
@@ -58,7 +63,7 @@ def check_fields(body: dict, existing: ConnectedApp | None = None) -> dict:
         raise AppRuleError("The request body must be a JSON object.")
     unknown = sorted(set(body) - KNOWN_FIELDS)
     if unknown:
-        raise AppRuleError(f"Unknown field(s): {', '.join(unknown)}.")
+        raise AppRuleError(f"Unknown field(s): {shown(', '.join(unknown), 200)}.")
     fields = {}
     if "client_name" in body or existing is None:
         name = body.get("client_name")
@@ -73,10 +78,10 @@ def check_fields(body: dict, existing: ConnectedApp | None = None) -> dict:
     is_client = fields["grant_types"] == list(CLIENT_GRANT_TYPES)
     uris = _strings(body, "redirect_uris") if "redirect_uris" in body else (
         list(existing.redirect_uris) if existing else [])
-    bad = [uri for uri in uris if not _is_web_url(uri)]
-    if bad:
-        raise AppRuleError(f"Redirect URI '{bad[0]}' is not an http or https URL "
-                           "(without a #fragment).")
+    for uri in uris:
+        problem = url_problem(uri)
+        if problem:
+            raise AppRuleError(f"Redirect URI {problem}.")
     if "authorization_code" in fields["grant_types"] and not uris:
         raise AppRuleError("An app that acts on behalf of a user needs at least one "
                            "redirect URI.")
@@ -85,8 +90,8 @@ def check_fields(body: dict, existing: ConnectedApp | None = None) -> dict:
         scopes = _strings(body, "scopes")
         unknown_scopes = [scope for scope in scopes if scope not in BY_NAME]
         if unknown_scopes:
-            raise AppRuleError(f"Unknown scope '{unknown_scopes[0]}'. Choose scopes from the "
-                               "scope catalog.")
+            raise AppRuleError(f"Unknown scope '{shown(unknown_scopes[0])}'. Choose scopes "
+                               "from the scope catalog.")
         if not is_client:
             check_scope_count(len(scopes))
         fields["scopes"] = scopes
@@ -116,9 +121,9 @@ def _check_grant_types(grant_types: list[str], existing: ConnectedApp | None) ->
     else:
         allowed = ", ".join(USER_GRANT_TYPES + CLIENT_GRANT_TYPES)
         raise AppRuleError(
-            f"Grant types {', '.join(grant_types)} cannot be combined here. An app acts on "
-            f"behalf of a user (authorization_code, refresh_token) or on its own behalf "
-            f"(client_credentials); the sandbox supports {allowed}.")
+            f"Grant types {shown(', '.join(grant_types), 200)} cannot be combined here. An "
+            f"app acts on behalf of a user (authorization_code, refresh_token) or on its own "
+            f"behalf (client_credentials); the sandbox supports {allowed}.")
     if kind == "user" and "authorization_code" not in grant_types:
         raise AppRuleError("An app that acts on behalf of a user needs authorization_code.")
     if existing is not None and existing.app_type != kind:

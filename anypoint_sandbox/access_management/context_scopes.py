@@ -5,6 +5,7 @@ written ``{"scope": ..., "context_params": {"org": ..., "envId": ...}}``. Rows a
 
 from ..storage import ConnectedApp, ConnectedAppScope, Environment, Organization, User, now, session
 from . import audit
+from .bounds import shown
 from .connected_apps import AppRuleError, check_scope_count
 from .scopes import PRODUCT_SCOPES
 
@@ -21,6 +22,7 @@ def parse(entries, owner_org: Organization) -> list[tuple]:
     organizations and environments, as (scope, org_id, env_id) tuples. AppRuleError otherwise."""
     if not isinstance(entries, list) or not entries:
         raise AppRuleError("'scopes' must be a non-empty list of {scope, context_params}.")
+    check_scope_count(len(entries))  # before reading them: a list is bounded by the limit
     orgs = {owner_org.id, *(child.id for child in owner_org.children)}
     rows = []
     for entry in entries:
@@ -30,16 +32,18 @@ def parse(entries, owner_org: Organization) -> list[tuple]:
                                "\"context_params\": {\"org\": \"...\"}}.")
         scope, params = entry["scope"], entry["context_params"]
         if scope not in PRODUCT_SCOPES:
-            raise AppRuleError(f"'{scope}' is not a scope a client-credentials app can hold.")
+            raise AppRuleError(f"'{shown(scope)}' is not a scope a client-credentials app can "
+                               "hold.")
         if set(params) - {"org", "envId"} or params.get("org") not in orgs:
-            raise AppRuleError(f"The context of '{scope}' must name one of your organizations "
-                               "as 'org' (and optionally an environment as 'envId').")
+            raise AppRuleError(f"The context of '{shown(scope)}' must name one of your "
+                               "organizations as 'org' (and optionally an environment as "
+                               "'envId').")
         env_id = params.get("envId")
         if env_id is not None:
             env = session().get(Environment, env_id) if isinstance(env_id, str) else None
             if env is None or env.organization_id != params["org"]:
-                raise AppRuleError(f"Environment '{env_id}' is not in organization "
-                                   f"'{params['org']}'.")
+                raise AppRuleError(f"Environment '{shown(env_id)}' is not in organization "
+                                   f"'{shown(params['org'])}'.")
         rows.append((scope, params["org"], env_id))
     return list(dict.fromkeys(rows))
 

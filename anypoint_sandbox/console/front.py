@@ -10,8 +10,8 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 
 from ..storage import session as db_session
 from ..web.security import secure
-from ..web.session import WRONG_PASSWORD, csrf_token, sign_in_from_form, signed_in_user
 from ..web.session import check_csrf as web_check_csrf
+from ..web.session import csrf_token, sign_in_attempt, sign_in_page, signed_in_user
 
 bp = Blueprint("console", __name__, url_prefix="/console")
 
@@ -56,18 +56,17 @@ def render(template: str, status: int = 200, **context):
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    """The sandbox's sign-in form; afterwards back to ``next`` (console paths only)."""
+    """The sandbox's sign-in form; afterwards back to ``next`` (console paths only). 401 for a
+    wrong username or password, 429 (Retry-After) while throttled."""
     target = _safe_next(request.args.get("next"))
-    error = None
+    problem = (None, 200, {})
     if request.method == "POST":
         check_csrf()
-        if sign_in_from_form():
+        user, problem = sign_in_attempt()
+        if user:
             db_session().commit()
             return redirect(target)
-        error = WRONG_PASSWORD
-    body = render_template("sandbox/login.html", app=None, error=error,
-                           username=request.form.get("username", ""), csrf=csrf_token())
-    return body, 401 if error else 200
+    return sign_in_page(None, *problem)
 
 
 @bp.get("/sign-out")

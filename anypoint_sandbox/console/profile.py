@@ -2,13 +2,13 @@
 password — which leaves delegated access alone, since granting it never shared the password."""
 
 from flask import Blueprint, flash, g, redirect, request, url_for
-from werkzeug.security import check_password_hash
 
 from ..access_management import audit, revocation
 from ..access_management.scopes import describe
 from ..storage import session
+from ..web import throttle
 from ..web.security import secure
-from ..web.session import hash_password
+from ..web.session import check_password, hash_password
 from .front import render, signed_in
 
 bp = Blueprint("console_profile", __name__, url_prefix="/console/profile")
@@ -50,7 +50,12 @@ def revoke(authorization_id: str):
 
 
 def _password_problem(current: str, new: str, again: str) -> str | None:
-    if not check_password_hash(g.user.password_hash, current):
+    """What is wrong with the change, in words. A wrong current password counts as a failed
+    sign-in of the account (raises ``throttle.Throttled`` when that locks it)."""
+    keys = throttle.sign_in_keys(g.user.username)
+    throttle.check(keys)
+    if not check_password(g.user, current):
+        throttle.failed(keys)
         return "Your current password is not correct."
     if len(new) < MIN_PASSWORD:
         return f"Choose a new password of at least {MIN_PASSWORD} characters."
@@ -64,11 +69,16 @@ def _password_problem(current: str, new: str, again: str) -> str | None:
 @bp.route("/password", methods=["GET", "POST"])
 @signed_in
 def password():
-    """Change password (current, new, confirmation); apps keep the access they were given."""
+    """Change password (current, new, confirmation); apps keep the access they were given.
+    429 (Retry-After) while the account's sign-ins are throttled."""
     if request.method == "POST":
         form = request.form
-        problem = _password_problem(form.get("current", ""), form.get("new", ""),
-                                    form.get("confirm", ""))
+        try:
+            problem = _password_problem(form.get("current", ""), form.get("new", ""),
+                                        form.get("confirm", ""))
+        except throttle.Throttled as refusal:
+            body, status = render("console/password.html", 429, error=str(refusal))
+            return body, status, refusal.headers
         if problem:
             return render("console/password.html", 400, error=problem)
         g.user.password_hash = hash_password(form["new"])

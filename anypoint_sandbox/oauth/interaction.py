@@ -17,7 +17,7 @@ from ..storage import ConnectedApp, Environment, User
 from ..storage import session as db_session
 from ..web.errors import error_page
 from ..web.security import INTERACTION_FORMS, secure
-from ..web.session import WRONG_PASSWORD, check_csrf, csrf_token, sign_in_from_form, signed_in_user
+from ..web.session import check_csrf, csrf_token, sign_in_attempt, sign_in_page, signed_in_user
 from . import authorization
 
 bp = Blueprint("interaction", __name__, url_prefix="/accounts/interaction")
@@ -101,21 +101,21 @@ def _app_of(pending) -> ConnectedApp:
 
 @bp.route("/<pending_id>/login", methods=["GET", "POST"])
 def login(pending_id: str):
-    """Sign-in form (``username``, ``password``); on success continue the authorization."""
+    """Sign-in form (``username``, ``password``); on success continue the authorization. 401
+    for a wrong username or password, 429 (Retry-After) while the account or the address is
+    throttled."""
     pending, page = _pending_or_page(pending_id)
     if page:
         return page
-    error = None
+    problem = (None, 200, {})
     if request.method == "POST":
         _check_csrf()
-        if sign_in_from_form():
+        user, problem = sign_in_attempt()
+        if user:
             pending.login_required = False
             db_session().commit()
             return authorization.advance(pending)
-        error = WRONG_PASSWORD
-    status = 401 if error else 200
-    return render_template("sandbox/login.html", app=_app_of(pending), error=error,
-                           username=request.form.get("username", ""), csrf=csrf_token()), status
+    return sign_in_page(_app_of(pending), *problem)
 
 
 @bp.route("/<pending_id>/consent", methods=["GET", "POST"])

@@ -1,7 +1,13 @@
 """The OpenID Connect / OAuth 2.0 endpoints under ``/accounts/api/v2/oauth2/``."""
 
+import re
+
 from authlib.oauth2 import OAuth2Error
-from authlib.oauth2.rfc6749 import UnsupportedResponseTypeError
+from authlib.oauth2.rfc6749 import (
+    InsecureTransportError,
+    InvalidRequestError,
+    UnsupportedResponseTypeError,
+)
 from flask import Blueprint, current_app, jsonify, request
 
 from ..access_management import audit
@@ -14,6 +20,8 @@ from .server import REALM, authorization_server, resource_protector
 from .server import _query_client as find_client
 
 bp = Blueprint("oauth", __name__, url_prefix="/accounts/api/v2/oauth2")
+#: What an error_description may quote (RFC 6749 §5.2: %x20-21 / %x23-5B / %x5D-7E).
+QUOTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
 
 
 @bp.get("/.well-known/openid-configuration")
@@ -35,6 +43,12 @@ def authorize():
     go back to the app. A valid request is kept server-side and the user signs in / consents."""
     server = authorization_server()
     oauth_request = server.create_oauth2_request(None)
+    unquotable = [name for name in ("response_type", "redirect_uri")
+                  if not QUOTABLE.fullmatch(oauth_request.payload.data.get(name) or "")]
+    if unquotable:  # Authlib quotes them in its errors, and refuses to (a 500)
+        return authorization.error_response(InvalidRequestError(
+            f"The {unquotable[0]} holds characters an OAuth request cannot carry (only "
+            "printable ASCII without quotes or backslashes)."))
     user = signed_in_user()
     try:
         grant = server.get_consent_grant(request=oauth_request, end_user=user)
@@ -106,6 +120,18 @@ def revoke():
 def introspect():
     """RFC 7662, client-authenticated."""
     return authorization_server().create_endpoint_response("introspection")
+
+
+@bp.errorhandler(InsecureTransportError)
+def plain_http(_error):
+    """Authlib refuses OAuth over plain http except on localhost and loopback addresses: a
+    request that reached the sandbox under another name is told so (400), not a 500."""
+    response = jsonify(error="invalid_request", error_description=(
+        "OAuth needs https: this request reached the sandbox over plain http under a host name "
+        "other than localhost or a loopback address. Use https (python -m anypoint_sandbox "
+        "--https) or localhost."))
+    response.status_code = 400
+    return response
 
 
 @bp.after_request

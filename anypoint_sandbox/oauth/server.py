@@ -1,13 +1,15 @@
 """Authorization-server wiring: one Authlib AuthorizationServer and ResourceProtector per app.
 
-``init_app(app)`` registers the grants (code + OpenID + PKCE S256, refresh with rotation, client
-credentials), revocation (RFC 7009), introspection (RFC 7662) and the RFC 9207 ``iss`` parameter.
+``init_app(app)`` registers the client authentication methods (``client_auth``), the grants
+(code + OpenID + PKCE S256, refresh with rotation, client credentials), revocation (RFC 7009),
+introspection (RFC 7662; both ignore an unknown ``token_type_hint``) and the RFC 9207 ``iss``
+parameter.
 ``authorization_server()`` and ``resource_protector()`` return the current app's instances.
 """
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
 from authlib.integrations.flask_oauth2.requests import FlaskOAuth2Request
-from authlib.oauth2.rfc6749 import OAuth2Request
+from authlib.oauth2.rfc6749 import InvalidRequestError, OAuth2Request
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from authlib.oauth2.rfc6750 import BearerTokenValidator, InvalidTokenError
 from authlib.oauth2.rfc7009 import RevocationEndpoint
@@ -19,7 +21,7 @@ from flask import request as flask_request
 from ..access_management import audit, revocation
 from ..access_management.scopes import all_scope_names
 from ..storage import ConnectedApp, session
-from . import grants, tokens
+from . import client_auth, grants, tokens
 
 REALM = "Anypoint Platform"
 
@@ -73,10 +75,20 @@ class AccessTokenValidator(BearerTokenValidator):
             raise InvalidTokenError(realm=self.realm)
 
 
+def _require_token(request) -> None:
+    """Only ``token`` is required; an unknown ``token_type_hint`` is ignored and every type
+    searched (RFC 7009 §2.1, RFC 7662 §2.1), where Authlib refuses it."""
+    if not request.form.get("token"):
+        raise InvalidRequestError("Send the token to revoke or introspect as 'token'.")
+
+
 class TokenRevocation(RevocationEndpoint):
     """RFC 7009: a refresh token revokes its whole grant; an access token only itself."""
 
     CLIENT_AUTH_METHODS = grants.CLIENT_AUTH_METHODS
+
+    def check_params(self, request, client):
+        _require_token(request)
 
     def query_token(self, token_string, token_type_hint):
         return tokens.find_token(session(), token_string, token_type_hint)
@@ -98,6 +110,9 @@ class TokenIntrospection(IntrospectionEndpoint):
     """RFC 7662 for the client the token was issued to; other clients see ``active: false``."""
 
     CLIENT_AUTH_METHODS = grants.CLIENT_AUTH_METHODS
+
+    def check_params(self, request, client):
+        _require_token(request)
 
     def query_token(self, token_string, token_type_hint):
         return tokens.find_token(session(), token_string, token_type_hint)
@@ -135,6 +150,7 @@ def init_app(app: Flask) -> None:
     """Create and register the app's authorization server and resource protector."""
     server = SandboxAuthorizationServer()
     server.init_app(app, query_client=_query_client, save_token=_save_token)
+    client_auth.init_server(server)
     server.register_token_generator("default", tokens.generate_bearer_token)
     server.scopes_supported = all_scope_names()
     server.register_grant(grants.AuthorizationCodeGrant,

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from werkzeug.exceptions import BadRequest
 
 # Every table module, so that the metadata is complete whatever the caller imported first.
-from . import accounts, apps, cloudhub, cloudhub_deployments, grants, platform, profiles  # noqa: F401
+from . import accounts, apps, cloudhub, cloudhub_deployments, grants, platform, profiles, throttle  # noqa: F401
 from .base import Base
 
 

@@ -21,7 +21,8 @@ from tests.support.sandbox_client import TOKEN, bearer
 DEEP = "[" * 5000 + "]" * 5000
 HUGE_DIGITS = "9" * 5000
 TEXT = st.sampled_from(["²", "٣", "-1", "0", "1", "1e3", "99999999999999999999", HUGE_DIGITS,
-                        "", " ", "true", "null", "%00", "..", "a" * 300, "DESC", "x:y"]) | \
+                        "", " ", "true", "null", "%00", "..", "a" * 300, "DESC", "x:y",
+                        "http://[", "http://h:99999/", "http://h/#f", "/relative"]) | \
     st.text(max_size=20)
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
                     lambda inner: st.lists(inner, max_size=3)
@@ -60,6 +61,25 @@ def test_unicode_digits_in_paging_are_400s(client, admin, seed, console):
     console.sign_in()
     for page in ("²", HUGE_DIGITS, "0"):
         assert client.get("/console/audit-log/", query_string={"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("number", ["²", "\u0663", "１２", HUGE_DIGITS[:40], "-1", "1e3"])
+def test_unicode_digits_anywhere_a_number_is_paged_are_400s(client, admin, seed, number):
+    """Every other place a page is asked for: context scopes, the audit query's JSON and its
+    form (whose fields arrive as text)."""
+    made = client.post("/accounts/api/connectedApplications", headers=admin, json={
+        "client_name": "Pager", "grant_types": ["client_credentials"]}).json
+    scopes = f"/accounts/api/connectedApplications/{made['client_id']}/scopes"
+    audit = f"/audit/v2/organizations/{seed['organization']['id']}/query"
+    for field in ("limit", "offset"):
+        listed = client.get(scopes, query_string={field: number}, headers=admin)
+        assert listed.status_code == 400 and f"'{field}'" in listed.json["message"]
+        start = {"startDate": "2025-01-01T00:00:00Z"}
+        for sent in ({"json": {**start, field: number}}, {"json": {**start, field: 10**30}},
+                     {"data": {**start, field: number}}):
+            answer = client.post(audit, headers=admin, **sent)
+            assert answer.status_code == 400, (field, sent, answer.json)
+            assert field in answer.json["message"]
 
 
 def test_an_authorization_id_that_cannot_be_one_is_already_gone(client, seed, console):

@@ -20,9 +20,9 @@ print(" ".join(sorted(inspect(storage.engine).get_table_names())))
 
 EVERY_TABLE = ("allowlist_entries audit_entries authorization_codes authorization_policies "
                "cloudhub_applications cloudhub_deployments connected_app_scopes connected_apps "
-               "consents environments organization_ownerships organization_preferences "
-               "organizations pending_authorizations settings signing_keys tokens user_rights "
-               "users")
+               "consents environments failure_counts organization_ownerships "
+               "organization_preferences organizations pending_authorizations settings "
+               "signing_keys tokens user_rights users")
 
 START = """
 import json
