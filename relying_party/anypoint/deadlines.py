@@ -8,6 +8,10 @@ of its own limit and what is left of the current *budget*: a page (or the ``flas
 command) opens a budget, and every call it makes spends from it, so no page waits longer for
 the platform than its budget, however many calls it makes or repeats.
 
+A streamed upload sends the browser's bytes as they arrive; the time it waits for the browser
+is not the platform's, so it runs in :func:`paused`: the call's watchdog stops meanwhile and
+goes on afterwards with what it had left.
+
 :class:`DeadlineAdapter` is mounted on the client's ``requests.Session``; it tracks the
 sockets a call uses (including kept-alive ones), so the watchdog can shut exactly those down.
 """
@@ -27,6 +31,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 
 _BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar("budget", default=None)
 _WATCHED: contextvars.ContextVar[list | None] = contextvars.ContextVar("watched", default=None)
+_WATCHDOG: contextvars.ContextVar[Watchdog | None] = contextvars.ContextVar("watchdog",
+                                                                           default=None)
 
 
 def left() -> float | None:
@@ -115,14 +121,16 @@ class DeadlineAdapter(HTTPAdapter):
 
 class Watchdog:
     """``with Watchdog(seconds) as dog:`` — the connections used in the block are shut down
-    when ``seconds`` have passed; ``dog.fired`` says whether that happened."""
+    when ``seconds`` have passed (not counting time in :func:`paused`); ``dog.fired`` says
+    whether that happened."""
 
     def __init__(self, seconds: float):
         self.seconds = max(seconds, 0.0)
         self.fired = False
         self._sockets: list = []
-        self._timer = threading.Timer(self.seconds, self._fire)
-        self._timer.daemon = True
+        self._left = self.seconds
+        self._since = 0.0
+        self._timer: threading.Timer | None = None
 
     def _fire(self) -> None:
         self.fired = True
@@ -130,11 +138,42 @@ class Watchdog:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
+    def resume(self) -> None:
+        """Count time again (from :meth:`pause`, or from the start)."""
+        if self._timer is None and not self.fired:
+            self._since = time.monotonic()
+            self._timer = threading.Timer(self._left, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def pause(self) -> None:
+        """Stop counting: what is left stays for :meth:`resume`."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+            self._left = max(self._left - (time.monotonic() - self._since), 0.0)
+
     def __enter__(self) -> Watchdog:
-        self._token = _WATCHED.set(self._sockets)
-        self._timer.start()
+        self._tokens = _WATCHED.set(self._sockets), _WATCHDOG.set(self)
+        self.resume()
         return self
 
     def __exit__(self, *_exc) -> None:
-        self._timer.cancel()
-        _WATCHED.reset(self._token)
+        self.pause()
+        _WATCHDOG.reset(self._tokens[1])
+        _WATCHED.reset(self._tokens[0])
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Time in the block is not the platform's (a streamed upload waiting for the browser's
+    next bytes): the current call's watchdog stops, and goes on with what it had left."""
+    dog = _WATCHDOG.get()
+    if dog is None:
+        yield
+        return
+    dog.pause()
+    try:
+        yield
+    finally:
+        dog.resume()
