@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 
 from flask import request, session, url_for
-from werkzeug.utils import secure_filename
 
-from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
+from ..anypoint.cloudhub import SCOPES, CloudHub
 from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
@@ -125,20 +124,6 @@ def environments_refusal(tokens: TokenSet, error: MissingScope | None = None) ->
     return refusal(tokens, ENVIRONMENT_SCOPES[0], error, url_for("deploy.index"))
 
 
-def jar_from_upload(upload) -> Jar | None:
-    """The uploaded file as a Jar (its spooled stream, never read into memory), or None when
-    the part is missing or empty."""
-    if upload is None or not upload.filename:
-        return None
-    stream = upload.stream
-    stream.seek(0, 2)
-    empty = stream.tell() == 0
-    stream.seek(0)
-    if empty:
-        return None
-    return Jar(secure_filename(upload.filename) or "application.jar", stream)
-
-
 def unavailable(error: PlatformUnavailable, what: str) -> tuple[str, int]:
     """The words and status for an action that met no answer: 503 "nothing was ``what``" when
     the request never reached Anypoint, 504 "cannot tell" when it may have (a timeout after
@@ -152,7 +137,8 @@ def unavailable(error: PlatformUnavailable, what: str) -> tuple[str, int]:
 
 def upload_budget() -> float:
     """The seconds an upload of this request's size may take with the platform: the page's own
-    budget, the wait for the answer, and the body at UPLOAD_MIN_MB_PER_SECOND at least."""
+    budget, the wait for the answer, and the body at UPLOAD_MIN_MB_PER_SECOND at least. The
+    time spent waiting for the browser's bytes does not count (``deadlines.paused``)."""
     settings = services().settings
     megabytes = (request.content_length or 0) / MEGABYTE
     return (settings.platform_deadline_seconds + settings.upload_answer_timeout
