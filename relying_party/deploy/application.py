@@ -19,6 +19,7 @@ from ..anypoint.errors import MissingScope, NotFound, PlatformError, PlatformUna
 from ..anypoint.multipart import UploadInterrupted
 from ..web import csrf
 from .page import when_iso
+from .rights import rights_of
 from .streaming import incoming_form, jar_of, page_budget, read_fields
 from .support import (
     Delegation,
@@ -27,6 +28,7 @@ from .support import (
     max_file_bytes,
     no_such_application,
     operation_refusal,
+    right_refusal,
     unavailable,
     upload_budget,
 )
@@ -50,12 +52,22 @@ def _page(user: Delegation, env_id: str, name: str, status: int = 200, **extra):
     except MissingScope as error:
         refused = operation_refusal(user.tokens, "read", error, here)
         status = 403
-    may = {op: user.may(op) for op in ("manage", "delete")}
+    env_name = environment_name(user, env_id)
     body = render_template("deploy/show.html", app=app, env_id=env_id, name=name,
-                           env_name=environment_name(user, env_id), read_refusal=refused,
-                           may=may, notice=session.pop("deploy_notice", None),
+                           env_name=env_name, read_refusal=refused, **_mays(user, env_id),
+                           notice=session.pop("deploy_notice", None),
                            max_file_bytes=max_file_bytes(), **extra)
     return body, status
+
+
+def _mays(user: Delegation, env_id: str) -> dict:
+    """``may``: {operation: scope granted}; ``off``: {operation: the right panel when the
+    platform says the user does not hold the right in this environment} (then switched off)."""
+    rights = rights_of(user)
+    env_name = environment_name(user, env_id)
+    return {"may": {op: user.may(op) for op in ("manage", "delete")},
+            "off": {op: right_refusal(user, op, env_name) for op in ("manage", "delete")
+                    if rights.may(op, env_id) is False}}
 
 
 @bp.get("/<env_id>/<name>")
@@ -66,11 +78,15 @@ def show(env_id: str, name: str):
 
 @bp.get("/<env_id>/<name>/status.json")
 def status_json(env_id: str, name: str):
-    """``{status, updated, update_status, reason, transitional, failed}``; 404 when gone."""
+    """``{status, updated, update_status, reason, transitional, failed, details: {runtime,
+    workers, region, jar}}`` (the details as the page shows them); 404 when gone."""
     app = _application(delegation().cloudhub(env_id), env_id, name)
+    details = {"runtime": app.mule_version or "—", "region": app.region or "—",
+               "workers": f"{app.workers or '—'} × {app.worker_type or '—'}",
+               "jar": app.file_name or "—"}
     return jsonify(status=app.status, updated=when_iso(app.last_update),
                    update_status=app.update_status, reason=app.failure_reason,
-                   transitional=app.transitional, failed=app.failed)
+                   transitional=app.transitional, failed=app.failed, details=details)
 
 
 def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], None],
@@ -83,6 +99,9 @@ def _act(env_id: str, name: str, operation: str, action: Callable[[CloudHub], No
     if not user.may(operation):
         return _page(user, env_id, name, 403,
                      refusal=operation_refusal(user.tokens, operation, next_path=here))
+    if rights_of(user).may(operation, env_id) is False:  # the platform said so: never tried
+        return _page(user, env_id, name, 403, refusal=right_refusal(
+            user, operation, environment_name(user, env_id)))
     try:
         action(user.cloudhub(env_id))
     except UploadInterrupted as error:
@@ -155,7 +174,7 @@ def confirm_delete(env_id: str, name: str):
     user = delegation()
     app = _application(user.cloudhub(env_id), env_id, name)
     return render_template("deploy/confirm_delete.html", app=app, env_id=env_id,
-                           env_name=environment_name(user, env_id))
+                           env_name=environment_name(user, env_id), **_mays(user, env_id))
 
 
 @bp.post("/<env_id>/<name>/delete")

@@ -19,6 +19,9 @@ from ..web.guards import require_delegation
 from ..web.problem import Problem
 
 MEGABYTE = 1024 * 1024
+#: What each CloudHub operation does, in the words of "may not …".
+DOING = {"read": "see the applications", "deploy": "deploy applications",
+         "manage": "start, stop or redeploy applications", "delete": "delete applications"}
 _QUOTED_SCOPE = re.compile(r"'([a-z_]+:[a-z_]+)'")
 
 
@@ -118,6 +121,17 @@ def refusal(tokens: TokenSet, scope: str, error: MissingScope | None = None,
 def operation_refusal(tokens: TokenSet, operation: str, error: MissingScope | None = None,
                       next_path: str | None = None) -> dict:
     return refusal(tokens, SCOPES[operation], error, next_path)
+
+
+def right_refusal(user: Delegation, operation: str, env_name: str | None) -> dict:
+    """The "missing right" panel for what the platform said before anything was tried: the
+    grant covers the scope (or not), but the user does not hold the right in that environment,
+    which only an administrator can give."""
+    scope = SCOPES[operation]
+    who = user.profile.me.username if user.profile.me else "your user"
+    return {"kind": "right", "scope": scope, "description": describe(scope), "ask": None,
+            "message": f"Your user ({who}) may not {DOING[operation]} in "
+                       f"{env_name or 'this environment'}.", "before": True}
 
 
 def environments_refusal(tokens: TokenSet, error: MissingScope | None = None) -> dict:

@@ -317,6 +317,15 @@
         if (text) { text.textContent = body.status; }
         var updated = root.querySelector("#app-updated");
         if (updated) { updated.textContent = readable(body.updated); }
+        var note = root.querySelector("#update-note");
+        if (note) {
+          note.hidden = !body.update_status;
+          note.querySelector("#update-status").textContent = body.update_status || "";
+        }
+        Object.keys(body.details || {}).forEach(function (key) {  // a redeploy changes the JAR
+          var cell = root.querySelector("#app-" + key);
+          if (cell) { cell.textContent = body.details[key]; }
+        });
         var failure = root.querySelector("#failure-reason");
         if (failure && body.failed && body.reason) {
           failure.querySelector(".reason-text").textContent = body.reason;
