@@ -95,6 +95,16 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
     assert "running" in page.inner_text("#app-log-note")
     shot("05-started")
 
+    # Redeploy with the form: the page follows the update live and shows the new JAR.
+    v2 = load_builder().build(tmp_path / "hello-v2.jar")
+    page.set_input_files("#redeploy-file", str(v2))
+    page.click("#redeploy")
+    expect(page.locator("#app-jar")).to_have_text("hello-v2.jar")
+    expect(page.locator("#update-note")).to_be_hidden(timeout=15_000)
+    expect(page.locator("#app-status")).to_have_text("STARTED")
+    assert not page.is_visible("#app-live")
+    shot("05b-redeployed")
+
     page.click("#all-logs")
     page.wait_for_selector("#log-lines")
     assert page.inner_text("#deployments li.is-current .badge") == "running"
@@ -109,6 +119,7 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
     page.click("a[href$='/hello-browser']")
     page.click("#delete")
     page.wait_for_selector("#confirm-delete")
+    expect(page.locator("#cancel-delete")).to_be_focused()  # keeping it is the default
     shot("08-confirm-delete")
     page.click("#confirm-delete-button")
     page.wait_for_selector("#deploy-notice")
