@@ -73,7 +73,7 @@ def create():
     (Anypoint unreachable), the input kept except the file. The body is read as it arrives:
     nothing is sent to Anypoint before the CSRF token and every field have been checked."""
     with incoming_form() as form:
-        fields = read_fields(form, FIELDS)
+        fields = read_fields(form, ("environment", "name"))  # always sent, before the file
         csrf.check(fields.get("csrf_token"))
         if not is_anypoint():
             return render_template("deploy/not_anypoint.html"), 400
