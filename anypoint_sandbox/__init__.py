@@ -33,9 +33,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _persisted_secret_key() -> str:
+    """The database's secret key, made by the first process that needs one: a second process
+    started at once on the same database waits for it and reads the same key."""
     stored = session().get(Setting, "secret_key")
+    if stored is None:
+        storage.serialized(session(), "secret key")
+        stored = session().get(Setting, "secret_key", populate_existing=True)
     if stored is None:
         stored = Setting(name="secret_key", value=secrets.token_urlsafe(48))
         session().add(stored)
-        session().commit()
+    session().commit()
     return stored.value

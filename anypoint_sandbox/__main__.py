@@ -1,5 +1,5 @@
 """``python -m anypoint_sandbox [--host H] [--port P] [--https [--cert C --key K]]``: serve the
-sandbox (threaded werkzeug).
+sandbox (werkzeug's threaded server, speaking HTTP/1.1 with keep-alive: ``serving.py``).
 
 Without SANDBOX_BASE_URL the base URL follows the scheme, host and port, so advertised URLs are
 right. ``--https`` serves TLS with ``--cert``/``--key``, or with a certificate made for
@@ -11,9 +11,8 @@ import argparse
 import os
 import pathlib
 
-from werkzeug.serving import run_simple
-
 from . import create_app
+from .serving import Server
 from .tls import DEFAULT_HOSTS, write_certificate
 
 
@@ -43,7 +42,13 @@ def main(argv=None) -> None:
     app = create_app(config)
     print(f"Anypoint sandbox on {app.config['SANDBOX_BASE_URL']} "
           f"(issuer {app.config['SANDBOX_ISSUER']})", flush=True)
-    run_simple(args.host, args.port, app, threaded=True, ssl_context=ssl_context)
+    server = Server(args.host, args.port, app, ssl_context=ssl_context)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 creates nothing (the database's and the uploads' folders are made when first written).
 
 SANDBOX_DATABASE_URL   default sqlite:///<cwd>/instance/sandbox.db; postgresql://… works too
+                        (psycopg 3; processes on one such database share everything)
 SANDBOX_BASE_URL       default http://localhost:8081; every advertised URL derives from it
 SANDBOX_ACCESS_TOKEN_TTL    seconds, default 3600
 SANDBOX_KEY_GRACE_SECONDS   how long a rotated-out signing key stays in the JWKS, default 86400

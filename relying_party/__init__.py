@@ -50,7 +50,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     """
     # Imported here, not at the top: ``flask deploy`` (relying_party.pipeline) imports this
     # package and must not load the web app to run.
-    from . import access, activity, auth, cicd, clock, dashboard, deploy, lab
+    from . import access, activity, auth, cicd, clock, dashboard, deploy, explore, lab
     from .anypoint.client import AnypointClient
     from .delegation.profile import Profiles
     from .delegation.tokens import TokenStore
@@ -97,6 +97,6 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     budget.init_app(app, settings.platform_deadline_seconds)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["ago"] = _ago
-    for module in (dashboard, auth, access, lab, deploy, cicd, activity):
+    for module in (dashboard, auth, access, lab, deploy, explore, cicd, activity):
         app.register_blueprint(module.bp)
     return app

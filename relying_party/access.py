@@ -16,6 +16,7 @@ from .delegation import probes
 from .lab.probe import confirm
 from .oidc.provider import IssuerMismatch
 from .services import services
+from .web import confirm as ask_first
 from .web.errors import ended_page, wants_json
 from .web.guards import end_delegation, require_delegation, signed_in
 
@@ -98,10 +99,17 @@ def check():
 
 @bp.post("/access/revoke")
 def revoke():
-    """Revoke ``token`` = access | refresh | both, then run every probe and show the table."""
+    """Revoke ``token`` = access | refresh | both, then run every probe and show the table.
+    A form posted without ``confirmed`` gets the page that says what will happen first."""
     tokens = require_delegation(PURPOSE, refresh=False)
     svc = services()
     which = request.form.get("token", "")
+    if which not in probes.CHOICES:
+        raise probes.CannotRevoke("Pick the access token, the refresh token, or both.")
+    if not ask_first.confirmed():
+        return ask_first.revoke_page(which, tokens, svc.provider.is_anypoint,
+                                     url_for("access.revoke"),
+                                     url_for("access.show", _anchor="revoke"))
     grant_id = session["grant_id"]
     revoked = probes.revoke(svc, tokens, which)
     introspected = probes.introspect(svc, tokens)

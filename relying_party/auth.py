@@ -1,14 +1,18 @@
-"""Sign-in and sign-out: ``auth.login``, ``auth.callback``, ``auth.logout``,
-``auth.logout_revoke``.
+"""Sign-in and sign-out: ``auth.login``, ``auth.callback``, ``auth.sign_out`` (the page),
+``auth.logout``, ``auth.logout_revoke`` and ``auth.signed_out``.
+
+Anypoint offers apps no end-session endpoint: signing out here ends this app's session, not the
+person's session with Anypoint, and the signed-out page says so and links to the provider's own
+sign-out. A callback opened again (reload, Back) while signed in says that you are signed in.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 
 from . import clock
 from .anypoint.errors import PlatformError
@@ -18,6 +22,7 @@ from .oidc import signin
 from .oidc.provider import authorization_url, new_flow
 from .services import services
 from .web import csrf, trace
+from .web.guards import signed_in
 from .web.problem import Problem
 from .web.redirects import same_origin_path
 from .web.sessions import browser_id
@@ -90,6 +95,8 @@ def callback():
     record(Exchange.build("callback", "GET", request.url, None, None, request=params))
     flow = take_flow(params.get("state") or "")
     if flow is None or clock.now() - flow["created"] > FLOW_SECONDS:
+        if signed_in():  # this answer was used already (a reload, Back): nothing to finish
+            return render_template("auth/already_signed_in.html", user=session["user"])
         raise Problem(400, "Sign-in did not complete",
                       "This sign-in answer does not belong to a sign-in started in this browser, "
                       "or it was already used or is too old. You are still signed out.",
@@ -115,23 +122,16 @@ def callback():
     csrf.renew()
     if previous:
         end_previous_delegation(previous)
-    keep_profile(svc, grant_id, result.tokens)
+    note_sign_in()
     return redirect(flow["next"], 303)
 
 
-def keep_profile(svc, grant_id: str, tokens) -> None:
-    """Ask Anypoint who the user is now, so the first page has it (``delegation.profile``);
-    note the sign-in as the delegation's last check. A platform that does not answer leaves
-    it to the first page."""
+def note_sign_in() -> None:
+    """Note the sign-in as the delegation's last check. What Anypoint says about the user
+    (``delegation.profile``) is asked by the first page that shows it, once, and kept."""
     session["last_check"] = {"at": clock.now(), "how": "sign-in", "works": True,
                              "detail": "the provider issued the tokens, and the ID token "
                                        "and userinfo checked out"}
-    if not svc.provider.is_anypoint:
-        return
-    try:
-        svc.profiles.reload(grant_id, tokens)
-    except PlatformError as error:
-        log.warning("what Anypoint says about the user was not fetched at sign-in: %s", error)
 
 
 def end_previous_delegation(grant_id: str) -> None:
@@ -178,7 +178,35 @@ def _leave(id_token: str | None, notice: str):
                            "post_logout_redirect_uri":
                            services().settings.post_logout_redirect_uri})
         return redirect(f"{end_session}{'&' if '?' in end_session else '?'}{query}", 303)
-    return redirect(url_for("dashboard.index"), 303)
+    return redirect(url_for("auth.signed_out"), 303)
+
+
+@bp.get("/logout")
+def sign_out():
+    """The sign-out page: what signing out does and does not end, Sign out (POST) and Sign out
+    and revoke; ``auth/_before_sign_out.html``, when it exists, adds what to do first."""
+    if not signed_in():
+        return redirect(url_for("auth.signed_out"), 303)
+    return render_template("auth/sign_out.html", **_provider_pages())
+
+
+@bp.get("/signed-out")
+def signed_out():
+    """After sign-out: that this app forgot you, that the provider's own session remains
+    (no end-session endpoint), with its sign-out page and the profile's connected apps."""
+    if signed_in():
+        return redirect(url_for("dashboard.index"), 303)
+    return render_template("auth/signed_out.html", notice=session.pop("notice", None),
+                           **_provider_pages())
+
+
+def _provider_pages() -> dict:
+    svc = services()
+    return {"anypoint": svc.provider.is_anypoint,
+            "signout_url": svc.settings.provider_page("signout"),
+            "profile_url": svc.settings.provider_page("profile"),
+            "on_platform": (urlsplit(svc.settings.anypoint_url).hostname or "").endswith(
+                "anypoint.mulesoft.com")}
 
 
 @bp.post("/logout")

@@ -29,6 +29,7 @@ PROVIDER_PAGES = {
     "password": ("/accounts/#/cs/profile", "/console/profile/password"),
     "admin": ("/accounts/#/cs/core/connectedApps",
               "/console/access-management/connected-apps/{client_id}/authorizations"),
+    "signout": ("/home/", "/console/sign-out"),
 }
 MEGABYTE = 1024 * 1024
 
@@ -125,6 +126,7 @@ class Settings(_Source):
     profile_url: PageUrl | None = Field(None, alias="ANYPOINT_PROFILE_URL")
     password_url: PageUrl | None = Field(None, alias="ANYPOINT_PASSWORD_URL")
     admin_url: PageUrl | None = Field(None, alias="ANYPOINT_ADMIN_URL")
+    signout_url: PageUrl | None = Field(None, alias="ANYPOINT_SIGNOUT_URL")
 
     @model_validator(mode="before")
     @classmethod
@@ -184,7 +186,7 @@ class Settings(_Source):
         return f"{parts.scheme}://{parts.netloc}"
 
     def provider_page(self, page: str) -> str:
-        """The provider's ``profile``, ``password`` or ``admin`` page for people."""
+        """The provider's ``profile``, ``password``, ``admin`` or ``signout`` page for people."""
         return provider_page(getattr(self, f"{page}_url"), self.client_id)
 
     @property

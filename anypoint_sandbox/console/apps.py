@@ -156,8 +156,19 @@ def authorizations(client_id: str):
 def revoke_authorization(client_id: str, authorization_id: str):
     app = _app(client_id)
     item = revocation.find_authorization(authorization_id)
+    back = url_for("console_apps.authorizations", client_id=app.client_id)
     if item is None or item.client_id != app.client_id:
         flash("That authorization was already revoked.", "info")
+    elif request.form.get("confirm") != "yes":
+        who = item.user.username
+        return render("console/confirm_revoke.html", title=f"Revoke {who}'s authorization?",
+                      button=f"Revoke {who}'s authorization", cancel=back,
+                      action=url_for("console_apps.revoke_authorization",
+                                     client_id=app.client_id, authorization_id=item.id),
+                      steps=[f"Every access and refresh token {app.name} holds for {who} stops "
+                             "working at once.",
+                             f"{who}'s next sign-in to {app.name} asks for consent again.",
+                             "Other users' access and the app itself stay as they are."])
     else:
         name = item.user.username
         revocation.revoke_authorization(item, g.user)
@@ -170,8 +181,19 @@ def revoke_authorization(client_id: str, authorization_id: str):
 @signed_in
 @admin_only
 def revoke_all(client_id: str):
-    """Revoke the app for everyone: every token dies and every user is asked again."""
+    """Revoke the app for everyone: every token dies and every user is asked again. Posted
+    without ``confirm=yes``: the page that says what will happen (and to how many) first."""
     app = _app(client_id)
+    if request.form.get("confirm") != "yes":
+        count = len(revocation.authorizations(client_id=app.client_id))
+        return render("console/confirm_revoke.html", title=f"Revoke {app.name} for everyone?",
+                      button=f"Revoke {app.name} for everyone",
+                      cancel=url_for("console_apps.authorizations", client_id=app.client_id),
+                      action=url_for("console_apps.revoke_all", client_id=app.client_id),
+                      steps=[f"Every access and refresh token of {app.name} stops working, for "
+                             f"every user: {count} authorization(s) now.",
+                             "Every consent is removed: each user's next sign-in asks again.",
+                             f"{app.name} itself, its settings and its secret stay."])
     users = revocation.revoke_app(app, g.user)
     flash(f"{app.name} was revoked for everyone: {users} authorization(s) removed and every "
           "access and refresh token stopped working. Users are asked for consent again on "

@@ -70,6 +70,13 @@ def sign_in():
     return body, 401 if error else 200
 
 
+@bp.get("/sign-out")
+def sign_out_page():
+    """The sandbox's own sign-out page (apps link here: Anypoint offers them no end-session
+    endpoint): who is signed in and a Sign out button, or that nobody is."""
+    return render_template("sandbox/sign_out.html", user=signed_in_user(), csrf=csrf_token())
+
+
 @bp.post("/sign-out")
 @signed_in
 def sign_out():

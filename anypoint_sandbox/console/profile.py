@@ -27,9 +27,20 @@ def connected_apps():
 @bp.post("/connected-apps/<authorization_id>/revoke")
 @signed_in
 def revoke(authorization_id: str):
+    """Revoke one app's access to this account; posted without ``confirm=yes``, the page that
+    says what will happen first."""
     item = revocation.find_authorization(authorization_id)
     if item is None or item.user_id != g.user.id:
         flash("That app no longer has access.", "info")
+    elif request.form.get("confirm") != "yes":
+        name = item.client.name
+        return render("console/confirm_revoke.html", title=f"Revoke {name}'s access?",
+                      button=f"Revoke {name}", cancel=url_for("console_profile.connected_apps"),
+                      action=url_for("console_profile.revoke", authorization_id=item.id),
+                      steps=[f"Every access and refresh token {name} holds for your account "
+                             "stops working at once: it can no longer act for you.",
+                             f"If you sign in to {name} again, it asks for your consent again.",
+                             "Your own Anypoint session and your password stay as they are."])
     else:
         name = item.client.name
         revocation.revoke_authorization(item, g.user)

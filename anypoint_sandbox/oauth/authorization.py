@@ -19,6 +19,8 @@ from ..web.session import signed_in_user
 from .server import ParamsOAuth2Request, authorization_server
 
 PENDING_LIFETIME = 600
+#: How many answered requests a browser remembers (for its Back button), newest last.
+ANSWERED_KEPT = 5
 
 
 
@@ -80,6 +82,26 @@ def has_consent(user: User, pending: PendingAuthorization) -> bool:
     return consent is not None and set(requested_scopes(pending)) <= set(consent.scope.split())
 
 
+def earlier_consent(user: User, pending: PendingAuthorization) -> Consent | None:
+    """What ``user`` already granted the requesting app (None: nothing yet)."""
+    return _consent(user.id, pending.params.get("client_id"))
+
+
+def remember_answered(pending: PendingAuthorization) -> None:
+    """Note in this browser's session that it answered ``pending`` (its id is spent), so the
+    Back button finds a page that leads back to the app, not an error."""
+    answered = dict(session.get("answered") or {})
+    answered.pop(pending.id, None)
+    answered[pending.id] = [pending.params.get("client_id"), pending.params.get("redirect_uri")]
+    session["answered"] = dict(list(answered.items())[-ANSWERED_KEPT:])
+
+
+def answered_in_this_browser(pending_id: str) -> tuple[str, str | None] | None:
+    """``(client id, redirect URI)`` of a request this browser already answered, else None."""
+    answered = (session.get("answered") or {}).get(pending_id)
+    return (answered[0], answered[1]) if answered else None
+
+
 def remember_consent(user: User, pending: PendingAuthorization) -> None:
     consent = _consent(user.id, pending.params["client_id"])
     if consent is None:
@@ -112,6 +134,7 @@ def finish(pending: PendingAuthorization, user: User, approved: bool, reason: st
     to the audit entry). The pending request is consumed either way."""
     server = authorization_server()
     oauth_request = _rebuild(pending)
+    remember_answered(pending)
     db_session().delete(pending)
     db_session().commit()
     try:

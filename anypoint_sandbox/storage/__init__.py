@@ -12,7 +12,7 @@ from .apps import (
 from .base import APPS_ID, Base, new_id, now
 from .cloudhub import CloudHubApplication
 from .cloudhub_deployments import CloudHubDeployment
-from .engine import Storage, init_app, session
+from .engine import Storage, init_app, serialized, session
 from .grants import AuthorizationCode, Consent, PendingAuthorization, Token
 from .platform import AuditEntry, Setting, SigningKey
 from .profiles import OrganizationOwnership, OrganizationPreference
@@ -23,5 +23,6 @@ __all__ = [
     "ConnectedApp", "ConnectedAppScope",
     "Consent", "Environment", "Organization", "OrganizationOwnership", "OrganizationPreference",
     "PendingAuthorization", "Setting", "SigningKey",
-    "Storage", "Token", "User", "UserRight", "init_app", "new_id", "now", "session",
+    "Storage", "Token", "User", "UserRight", "init_app", "new_id", "now", "serialized",
+    "session",
 ]

@@ -1,8 +1,11 @@
 """The one module that talks HTTP to the OpenID provider and the Anypoint Platform.
 
-One ``requests.Session`` per app, a User-Agent, (connect, read) timeouts and a whole-call
-deadline on every call (``deadlines``: no call outlives ``deadline`` seconds or the current
-budget), and a small exception family that views map to pages (see ``errors.py``):
+One ``requests.Session`` per app, shared by its threads: its connections to the provider and the
+platform are kept open between calls (up to ``POOL_SIZE`` per host) and it keeps no cookies (what
+one user's call was told must not ride along with another's). A User-Agent, (connect, read)
+timeouts and a whole-call deadline on every call (``deadlines``: no call outlives ``deadline``
+seconds or the current budget), and a small exception family that views map to pages (see
+``errors.py``):
 
 - :class:`PlatformUnavailable` — unreachable, timed out, 5xx or garbage: a 502/503 page.
 - :class:`DelegationEnded` — 401 from an API (or ``invalid_grant`` on refresh): sign in again.
@@ -21,11 +24,13 @@ dataclass from the JSON. ``api`` refuses absolute URLs, so access tokens only go
 from __future__ import annotations
 
 import base64
+import http.cookiejar
+import os
 import re
 import time
 from collections.abc import Callable
 from typing import TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 import requests
 from urllib3.exceptions import NewConnectionError
@@ -45,6 +50,8 @@ from .multipart import MultipartBody, UploadInterrupted
 from .trace import Exchange, fingerprint
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
+#: Kept-open connections per host: enough for every thread of a gunicorn worker (APP_THREADS).
+POOL_SIZE = 16
 T = TypeVar("T")
 
 
@@ -85,11 +92,41 @@ def _maybe_sent(error: requests.RequestException) -> bool:
     return not isinstance(reason, NewConnectionError)
 
 
+def read_at_most(response: requests.Response, size: int) -> None:
+    """Read a streamed answer's body, at most ``size`` bytes of it (decoded), into
+    ``response.content``; the rest is never read and the connection is closed. An answer
+    already in memory is cut the same way."""
+    if response.raw is None:
+        response._content = response.content[:size]
+        return
+    kept = bytearray()
+    try:
+        for chunk in response.iter_content(64 * 1024):
+            kept += chunk
+            if len(kept) >= size:
+                break
+    finally:
+        response.close()
+    response._content = bytes(kept[:size])  # requests' own store of the read body
+
+
 def _body(response: requests.Response):
     try:
         return response.json()
     except ValueError:
         return response.text[:2000]
+
+
+def _under(url: str, base_url: str) -> bool:
+    """Whether ``url`` is on ``base_url``'s origin, under its path, with no dot segment or
+    backslash (a server would resolve them, maybe out of the path), even percent-encoded."""
+    target, base = urlsplit(url), urlsplit(base_url)
+    path = unquote(target.path)
+    if "\\" in path or {".", ".."} & set(path.split("/")):
+        return False
+    prefix = base.path.rstrip("/") + "/"
+    return ((target.scheme, target.netloc) == (base.scheme, base.netloc)
+            and (target.path + "/").startswith(prefix))
 
 
 class AnypointClient:
@@ -108,18 +145,35 @@ class AnypointClient:
         self.deadline = deadline
         self.recorder = recorder
         self.http = requests.Session()
-        adapter = DeadlineAdapter()
+        self.http.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+        adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
         self.http.headers["User-Agent"] = USER_AGENT
         self.http.headers["Accept"] = "application/json"
+        # The environment's proxies and CA bundle are read once per origin, not on every call
+        # (requests otherwise scans the whole environment twice a request).
+        self.http.trust_env = False
+        self._verify = (os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+                        or True)
+        self._proxies: dict[str, dict] = {}
+
+    def _proxies_for(self, url: str) -> dict:
+        """The environment's proxies for ``url``'s origin (``*_PROXY`` and ``NO_PROXY``)."""
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in self._proxies:
+            self._proxies[origin] = requests.utils.get_environ_proxies(origin)
+        return self._proxies[origin]
 
     # -- the single choke point -------------------------------------------------------------
     def exchange(self, label: str, method: str, url: str, *, bearer: str | None = None,
                  form: dict | None = None, basic: bool = False, upload: bool = False,
-                 **kwargs) -> requests.Response:
+                 limit: int | None = None, **kwargs) -> requests.Response:
         """Send one request, record it (redacted) and return the response. An ``upload``
-        waits ``upload_timeout`` for its answer instead of the read timeout.
+        waits ``upload_timeout`` for its answer instead of the read timeout. With ``limit``,
+        at most ``limit`` + 1 bytes of the answer's body are read (see :func:`read_at_most`),
+        within the call's deadline.
 
         Raises :class:`PlatformUnavailable` when the server cannot be reached or times out; its
         ``sent`` says whether the request may have reached the platform; UploadInterrupted when
@@ -153,7 +207,11 @@ class AnypointClient:
             with deadlines.Watchdog(allowed) as watchdog:
                 response = self.http.request(method, url, headers=headers,
                                              data=form if form is not None else body,
-                                             timeout=timeout, allow_redirects=False, **kwargs)
+                                             timeout=timeout, allow_redirects=False,
+                                             proxies=self._proxies_for(url), verify=self._verify,
+                                             stream=limit is not None, **kwargs)
+                if limit is not None:
+                    read_at_most(response, limit + 1)
         except UploadInterrupted as error:  # cut off before the body was whole: nothing done
             self.recorder(Exchange.build(label, method, url, None,
                                          int((time.monotonic() - started) * 1000),
@@ -251,6 +309,24 @@ class AnypointClient:
         url = self.base_url + path
         return self._checked(self.exchange(label, method, url, bearer=access_token, **kwargs), url,
                              access_token)
+
+    def call(self, method: str, path: str, access_token: str, *, limit: int,
+             headers: dict[str, str] | None = None, json_body=None) -> requests.Response:
+        """Any call to a platform path (the API explorer), with the access token; the answer
+        whatever its status, its body at most ``limit`` + 1 bytes (more than ``limit``: it was
+        cut). The same deadline and trace as every call; raises PlatformUnavailable.
+
+        ``path`` (with its query) must stay under ``ANYPOINT_URL`` once requests has
+        prepared it, or ValueError: the token never goes to another origin or path.
+        """
+        url = self.base_url + path
+        prepared = requests.PreparedRequest()
+        prepared.prepare_url(url, None)
+        if not path.startswith("/") or path.startswith("//") or not _under(
+                prepared.url, self.base_url):
+            raise ValueError("platform calls take a path under ANYPOINT_URL, not a URL")
+        return self.exchange("explore", method, url, bearer=access_token, limit=limit,
+                             headers=headers, json=json_body)
 
     def me(self, access_token: str) -> Me:
         """GET /accounts/api/me as a :class:`Me`."""

@@ -8,18 +8,21 @@ of its own limit and what is left of the current *budget*: a page (or the ``flas
 command) opens a budget, and every call it makes spends from it, so no page waits longer for
 the platform than its budget, however many calls it makes or repeats.
 
+:class:`DeadlineAdapter` is mounted on the client's ``requests.Session``; it tracks the
+sockets a call uses (including kept-alive ones), so the watchdog can shut exactly those down.
+
 A streamed upload sends the browser's bytes as they arrive; the time it waits for the browser
 is not the platform's, so it runs in :func:`paused`: the call's watchdog stops meanwhile and
 goes on afterwards with what it had left.
-
-:class:`DeadlineAdapter` is mounted on the client's ``requests.Session``; it tracks the
-sockets a call uses (including kept-alive ones), so the watchdog can shut exactly those down.
 """
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
+import heapq
+import itertools
+import os
 import socket
 import threading
 import time
@@ -119,6 +122,60 @@ class DeadlineAdapter(HTTPAdapter):
                                                    "https": _TrackedHTTPSPool}
 
 
+class _Alarms:
+    """One thread per process that fires every watchdog whose time is up, so a call costs a
+    heap entry rather than a thread of its own. Started on first use, and again in a process
+    forked after it started (a gunicorn worker does not inherit its parent's threads)."""
+
+    def __init__(self):
+        self._due: list[tuple[float, int, Watchdog]] = []
+        self._wake = threading.Condition()
+        self._count = itertools.count()
+        self._pid: int | None = None
+
+    def add(self, when: float, dog: Watchdog) -> None:
+        """Fire ``dog`` at ``when`` (its earlier alarm, if any, no longer counts)."""
+        with self._wake:
+            if self._pid != os.getpid():
+                self._pid = os.getpid()
+                self._due.clear()
+                threading.Thread(target=self._run, name="platform-deadlines", daemon=True).start()
+            dog.armed += 1
+            heapq.heappush(self._due, (when, next(self._count), dog, dog.armed))
+            if self._due[0][2] is dog:
+                self._wake.notify()
+
+    def disarm(self, dog: Watchdog) -> None:
+        """``dog`` is paused: its alarm no longer counts."""
+        with self._wake:
+            dog.armed += 1
+
+    def finish(self, dog: Watchdog) -> None:
+        """The block of ``dog`` ended: it can no longer fire (the alarm's lock orders the two)."""
+        with self._wake:
+            dog.done = True
+
+    def _run(self) -> None:
+        with self._wake:
+            while True:
+                while self._due and (self._due[0][2].done
+                                     or self._due[0][3] != self._due[0][2].armed):
+                    heapq.heappop(self._due)  # ended in time, or paused: forget it
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                when, _, dog, _armed = self._due[0]
+                wait = when - time.monotonic()
+                if wait > 0:
+                    self._wake.wait(wait)
+                    continue
+                heapq.heappop(self._due)
+                dog.fire()
+
+
+_ALARMS = _Alarms()
+
+
 class Watchdog:
     """``with Watchdog(seconds) as dog:`` — the connections used in the block are shut down
     when ``seconds`` have passed (not counting time in :func:`paused`); ``dog.fired`` says
@@ -127,12 +184,16 @@ class Watchdog:
     def __init__(self, seconds: float):
         self.seconds = max(seconds, 0.0)
         self.fired = False
+        self.done = False
+        self.armed = 0  # which of its alarms counts (the alarm thread's lock guards it)
         self._sockets: list = []
         self._left = self.seconds
-        self._since = 0.0
-        self._timer: threading.Timer | None = None
+        self._since: float | None = None
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
+        """Shut the block's connections down (the alarm thread calls it when time is up)."""
+        if self.done:
+            return
         self.fired = True
         for sock in self._sockets:
             with contextlib.suppress(OSError):
@@ -140,18 +201,16 @@ class Watchdog:
 
     def resume(self) -> None:
         """Count time again (from :meth:`pause`, or from the start)."""
-        if self._timer is None and not self.fired:
+        if self._since is None and not self.done and not self.fired:
             self._since = time.monotonic()
-            self._timer = threading.Timer(self._left, self._fire)
-            self._timer.daemon = True
-            self._timer.start()
+            _ALARMS.add(self._since + self._left, self)
 
     def pause(self) -> None:
         """Stop counting: what is left stays for :meth:`resume`."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
+        if self._since is not None:
+            _ALARMS.disarm(self)
             self._left = max(self._left - (time.monotonic() - self._since), 0.0)
+            self._since = None
 
     def __enter__(self) -> Watchdog:
         self._tokens = _WATCHED.set(self._sockets), _WATCHDOG.set(self)
@@ -159,7 +218,7 @@ class Watchdog:
         return self
 
     def __exit__(self, *_exc) -> None:
-        self.pause()
+        _ALARMS.finish(self)
         _WATCHDOG.reset(self._tokens[1])
         _WATCHED.reset(self._tokens[0])
 

@@ -86,14 +86,17 @@ def shown_headers(headers: dict) -> dict:
     return shown
 
 
-def redact(value, secrets: tuple[str, ...] = ()):
+def redact(value, secrets: tuple[str, ...] = (), abridge: bool = False):
     """A copy of an answer (dict/list/str/…) with secret keys, properties and known secrets
-    fingerprinted. An ``Authorization`` value keeps its scheme: ``Bearer fp:1a2b3c4d``."""
+    fingerprinted. An ``Authorization`` value keeps its scheme: ``Bearer fp:1a2b3c4d``.
+    With ``abridge``, in the same pass, every list is cut to :data:`KEPT_ITEMS` items (then a
+    note of how many more) and every string to :data:`KEPT_CHARS` characters, so one answer
+    never fills the trace."""
     if isinstance(value, dict):
         clean = {}
         for key, item in value.items():
-            lowered = str(key).lower()
-            if lowered in SECRET_KEYS and item not in (None, ""):
+            lowered = key.lower() if isinstance(key, str) else str(key).lower()
+            if lowered in SECRET_KEYS and item is not None and item != "":
                 if isinstance(item, str) and " " in item and lowered == "authorization":
                     scheme, _, credential = item.partition(" ")
                     clean[key] = f"{scheme} {fingerprint(credential)}"
@@ -101,29 +104,29 @@ def redact(value, secrets: tuple[str, ...] = ()):
                     clean[key] = _hidden(item)
             elif key in SECRET_MAPPINGS and isinstance(item, dict):
                 clean[key] = {name: _hidden(secret) for name, secret in item.items()}
+            elif isinstance(item, (dict, list, tuple, str)):
+                clean[key] = redact(item, secrets, abridge)
             else:
-                clean[key] = redact(item, secrets)
+                clean[key] = item  # a number, a boolean or null
         return clean
-    if isinstance(value, list | tuple):
-        return [redact(item, secrets) for item in value]
+    if isinstance(value, (list, tuple)):
+        if not abridge or len(value) <= KEPT_ITEMS:
+            return [redact(item, secrets, abridge) for item in value]
+        kept = [redact(item, secrets, abridge) for item in value[:KEPT_ITEMS]]
+        return [*kept, f"… {len(value) - KEPT_ITEMS} more, not kept in the trace"]
     if isinstance(value, str):
-        return _redact_string(value, secrets)
+        if secrets:  # before the cut, so that no part of a secret is kept
+            value = _redact_string(value, secrets)
+        if abridge and len(value) > KEPT_CHARS:
+            value = f"{value[:KEPT_CHARS]}… ({len(value) - KEPT_CHARS} more characters)"
+        return value
     return value
 
 
 def abridged(value):
-    """``value`` with every list cut to :data:`KEPT_ITEMS` items (then a note of how many
-    more) and every string to :data:`KEPT_CHARS` characters, so one answer never fills the
-    trace."""
-    if isinstance(value, dict):
-        return {key: abridged(item) for key, item in value.items()}
-    if isinstance(value, list):
-        kept = [abridged(item) for item in value[:KEPT_ITEMS]]
-        more = len(value) - KEPT_ITEMS
-        return [*kept, f"… {more} more, not kept in the trace"] if more > 0 else kept
-    if isinstance(value, str) and len(value) > KEPT_CHARS:
-        return f"{value[:KEPT_CHARS]}… ({len(value) - KEPT_CHARS} more characters)"
-    return value
+    """``value`` with every list cut to :data:`KEPT_ITEMS` items and every string to
+    :data:`KEPT_CHARS` characters (see :func:`redact`), nothing redacted."""
+    return redact(value, (), abridge=True) if isinstance(value, (dict, list, tuple, str)) else value
 
 
 def redact_url(url: str, secrets: tuple[str, ...] = ()) -> str:
@@ -157,7 +160,7 @@ class Exchange:
         return cls(
             label=label, method=method, url=redact_url(url, secrets), status=status,
             duration_ms=duration_ms, request=_shown(request, secrets),
-            response=abridged(redact(response, secrets)), error=redact(error, secrets),
+            response=redact(response, secrets, abridge=True), error=redact(error, secrets),
         )
 
     def to_dict(self) -> dict:

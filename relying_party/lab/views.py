@@ -15,6 +15,7 @@ from ..anypoint.errors import PlatformError
 from ..anypoint.trace import fingerprint
 from ..delegation import probes
 from ..services import services
+from ..web import confirm
 from ..web.errors import wants_json
 from ..web.guards import end_delegation, require_delegation, signed_in
 from ..web.problem import Problem
@@ -79,10 +80,17 @@ def probe():
 
 @bp.post("/access/lab/revoke")
 def revoke():
-    """Revoke ``token`` = access | refresh | both (RFC 7009, as /access/revoke), then probe."""
+    """Revoke ``token`` = access | refresh | both (RFC 7009, as /access/revoke), then probe;
+    a form posted without ``confirmed`` gets the page that says what will happen first."""
     tokens = require_delegation(PURPOSE, refresh=False)
     svc = services()
     which = request.form.get("token", "")
+    if which not in probes.CHOICES:
+        raise probes.CannotRevoke("Pick the access token, the refresh token, or both.")
+    if not confirm.confirmed():
+        return confirm.revoke_page(which, tokens, svc.provider.is_anypoint,
+                                   url_for("lab.revoke"),
+                                   url_for("lab.show", _anchor=f"scenario-{REVOKED[which]}"))
     probes.revoke(svc, tokens, which)
     return _record(REVOKED[which])
 

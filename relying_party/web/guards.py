@@ -7,7 +7,7 @@ due, or a 401 that says why there is none.
 
 from __future__ import annotations
 
-from flask import session, url_for
+from flask import request, session, url_for
 
 from ..anypoint.errors import DelegationEnded
 from ..anypoint.models import TokenSet
@@ -29,13 +29,21 @@ def require_delegation(purpose: str, refresh: bool = True) -> TokenSet:
             raise Problem(401, "Your access has ended",
                           f"This app can no longer act for you: {session['ended']}. "
                           "Sign in again to give it access.", "delegation_ended",
-                          (url_for("dashboard.index"), "Sign in again"))
+                          (sign_in_here(), "Sign in again"))
         raise Problem(401, "Please sign in", f"Sign in {purpose}.", "login_required",
-                      (url_for("dashboard.index"), "Sign in"))
+                      (sign_in_here(), "Sign in"))
     tokens = current_tokens(refresh)
     if tokens is None:
         raise DelegationEnded(NO_TOKENS)
     return tokens
+
+
+def sign_in_here() -> str:
+    """A sign-in that comes back to this page (``/login?next=``, kept strictly same-origin by
+    ``web.redirects``); from a form's POST, a sign-in that comes back home."""
+    if request.method != "GET":
+        return url_for("auth.login")
+    return url_for("auth.login", next=request.full_path.rstrip("?"))
 
 
 def signed_in() -> bool:

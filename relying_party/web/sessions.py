@@ -2,9 +2,12 @@
 token sets and traces (files under instance/, or Redis).
 
 The cookie holds only an opaque id; ``__Host-`` prefix and ``Secure`` when served over https.
-Idle lifetime = ``SESSION_IDLE_MINUTES`` (renewed by any request, written back at most once a
-minute when nothing else changed); absolute lifetime is checked in ``before_request`` against
-the sign-in time. A session record is written only when there is
+Idle lifetime = ``SESSION_IDLE_MINUTES`` since the session was last written (renewed by any
+request, written back at most once a minute when nothing else changed), checked in
+``before_request``: the record and its cookie live twice as long, so that the request after an
+idle time-out ends the delegation and says it was one ("you were signed out after N minutes
+without activity") instead of finding nothing. The absolute lifetime is checked there too,
+against the sign-in time. A session record is written only when there is
 something to keep: an anonymous visitor leaves nothing behind, so no amount of anonymous traffic
 can push out a signed-in user's session (the store is not a cache: it never evicts).
 
@@ -33,6 +36,9 @@ from .guards import end_delegation
 log = logging.getLogger(__name__)
 #: A session that was only read is written back at most this often, seconds.
 RENEW_EVERY = 60
+#: A session record (and its cookie) is kept this many idle lifetimes, so that the request that
+#: comes after an idle time-out can say it was one.
+KEPT_FOR = 2
 #: Endpoints that answer without a session store: liveness, readiness, the stylesheet.
 STORELESS = frozenset({"dashboard.healthz", "dashboard.readyz", "static"})
 
@@ -121,7 +127,7 @@ def init_app(app: Flask, settings: Settings) -> Store:
         SESSION_COOKIE_PATH="/",
         SESSION_PERMANENT=True,
         SESSION_REFRESH_EACH_REQUEST=True,
-        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes),
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.session_idle_minutes * KEPT_FOR),
     )
     store = store_of(app, settings)
     app.session_interface = ResilientSessionInterface(
@@ -134,12 +140,24 @@ def init_app(app: Flask, settings: Settings) -> Store:
             raise StoreUnavailable(g.store_down)
 
     @app.before_request
+    def enforce_idle_lifetime():
+        renewed = session.get("renewed")
+        idle = settings.session_idle_minutes
+        if session.get("user") and renewed and clock.now() - renewed > idle * 60:
+            end_delegation(idle_reason(idle))
+
+    @app.before_request
     def enforce_absolute_lifetime():
         started = session.get("started")
         if started and clock.now() - started > settings.session_max_hours * 3600:
             end_delegation("your session reached its maximum length; sign in again")
 
     return store
+
+
+def idle_reason(minutes: int) -> str:
+    """Why a delegation ended after an idle time-out, in words (``session["ended"]``)."""
+    return f"you were signed out after {minutes} minutes without activity"
 
 
 def browser_id() -> str:

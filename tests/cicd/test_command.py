@@ -131,11 +131,11 @@ def test_timeout_exits_4(tmp_path, sample_jar, cli):
     (tmp_path / "slow").mkdir()
     slow = CiSandbox(tmp_path / "slow", SANDBOX_DEPLOY_SECONDS=60)
     try:
-        result = cli([sample_jar, *SANDBOX, "--name", "hello-slow", "--timeout", "1", "--json"],
+        result = cli([sample_jar, *SANDBOX, "--name", "hello-slow", "--timeout", "5", "--json"],
                      slow.env())
         assert result.exit_code == 4
         outcome = parsed(result.stdout)
-        assert outcome["status"] == "DEPLOYING" and "Timed out after 1 s" in outcome["error"]
+        assert outcome["status"] == "DEPLOYING" and "Timed out after 5 s" in outcome["error"]
         nowait = cli([sample_jar, *SANDBOX, "--name", "hello-nowait", "--no-wait", "--json"],
                      slow.env())
         assert nowait.exit_code == 0 and parsed(nowait.stdout)["status"] == "DEPLOYING"

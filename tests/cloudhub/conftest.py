@@ -6,7 +6,7 @@ which sends CloudHub calls with the right headers."""
 import pytest
 
 from tests.support.cloudhub_client import DEPLOY_SECONDS, RUNTIME_MANAGER, Api
-from tests.support.sandbox import sandbox_app, seeded_database
+from tests.support.sandbox import own_database, sandbox_app
 from tests.support.sandbox_client import TOKEN, SignIn
 
 
@@ -17,11 +17,28 @@ def settings(tmp_path) -> dict:
             "SANDBOX_DEPLOY_SECONDS": DEPLOY_SECONDS}
 
 
+#: The modules whose tests run on PostgreSQL as well as SQLite (storage, OAuth and the core
+#: APIs); the others run on SQLite only, to keep the suite's time.
+POSTGRESQL_TOO = {"test_api_permissions", "test_deployments"}
+
+
+def pytest_generate_tests(metafunc):
+    if "db_kind" in metafunc.fixturenames and \
+            metafunc.module.__name__.rsplit(".", 1)[-1] in POSTGRESQL_TOO:
+        metafunc.parametrize("db_kind", ["sqlite", "postgresql"])
+
+
 @pytest.fixture
-def database(tmp_path) -> tuple:
-    """This test's copy of the seeded database: (path, what the seed returned)."""
-    path = tmp_path / "sandbox.db"
-    return path, seeded_database(path)
+def db_kind() -> str:
+    """The database the sandbox runs on; the modules of POSTGRESQL_TOO run on both."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database(tmp_path, db_kind) -> tuple:
+    """This test's copy of the seeded database: (SQLite path or PostgreSQL URL, the seed)."""
+    with own_database(db_kind, tmp_path) as pair:
+        yield pair
 
 
 @pytest.fixture

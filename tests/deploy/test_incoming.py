@@ -134,41 +134,36 @@ def test_a_one_way_file_of_another_size_stops_before_the_body_is_whole(data, wor
     assert not b"".join(pieces).endswith(b"--out--\r\n")
 
 
-class FakeTimers:
-    """``threading.Timer`` and ``time.monotonic`` for the watchdog: the intervals it starts."""
+class FakeAlarms:
+    """The watchdogs' alarm thread and ``time.monotonic``: how long each alarm set was for."""
 
     def __init__(self):
-        self.now, self.started = 100.0, []
+        self.now, self.started, self.disarmed = 100.0, [], 0
 
     def monotonic(self) -> float:
         return self.now
 
-    def timer(self, interval, _function):
-        self.started.append(interval)
-        return _Timer()
+    def add(self, when: float, dog) -> None:
+        self.started.append(when - self.now)
 
+    def disarm(self, dog) -> None:
+        self.disarmed += 1
 
-class _Timer:
-    daemon = False
-
-    def start(self):
-        pass
-
-    def cancel(self):
-        pass
+    def finish(self, dog) -> None:
+        dog.done = True
 
 
 def test_the_watchdog_does_not_count_time_paused_for_the_browser(monkeypatch):
-    clock = FakeTimers()
-    monkeypatch.setattr(deadlines.time, "monotonic", clock.monotonic)
-    monkeypatch.setattr(deadlines.threading, "Timer", clock.timer)
+    alarms = FakeAlarms()
+    monkeypatch.setattr(deadlines.time, "monotonic", alarms.monotonic)
+    monkeypatch.setattr(deadlines, "_ALARMS", alarms)
     with deadlines.Watchdog(10):
-        clock.now += 3  # the platform's time
+        alarms.now += 3  # the platform's time
         with deadlines.paused():
-            clock.now += 600  # the browser's: an upload over a slow line
-        clock.now += 2
+            alarms.now += 600  # the browser's: an upload over a slow line
+        alarms.now += 2
         with deadlines.paused():
-            clock.now += 60
-    assert clock.started == [10, 7, 5]
+            alarms.now += 60
+    assert alarms.started == [10, 7, 5] and alarms.disarmed == 2
     with deadlines.paused():  # outside any call: nothing to pause
         pass

@@ -33,10 +33,12 @@ def test_lab_probe_history_after_revoking_the_refresh_token(sandbox_lab, page, s
     page.click("#probe-now")
     page.wait_for_selector("#probe-history")
     page.click("#lab-revoke-access")
+    page.click("#confirm-revoke-button")  # the confirmation step (tests/rp/test_wording.py)
     page.wait_for_selector("#probe-history tbody tr:nth-child(2)")
     page.click("#probe-now")
     page.wait_for_selector("#probe-history tbody tr:nth-child(3)")
     page.click("#lab-revoke-refresh")
+    page.click("#confirm-revoke-button")
     page.wait_for_selector("#probe-history tbody tr:nth-child(4)")
     newest = page.inner_text("#probe-history tbody tr:first-child")
     assert "revoked the refresh token (from this app)" in newest

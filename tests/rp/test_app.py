@@ -88,7 +88,7 @@ def test_revoke_both_ends_the_delegation_and_shows_the_table(lab):
     rp = lab()
     rp.sign_in()
     page = rp.browser.post(rp.url + "/access/revoke",
-                           data={"csrf_token": rp.csrf(), "token": "both"})
+                           data={"csrf_token": rp.csrf(), "token": "both", "confirmed": "yes"})
     assert page.status_code == 401
     assert "Your access has ended" in page.text
     assert "probe-results" in page.text and "rejected" in page.text

@@ -40,6 +40,7 @@ def test_browser_journey(sandbox_lab, page, screenshots):
 
     page.check("input[name=token][value=refresh]")
     page.click("#revoke-button")
+    page.click("#confirm-revoke-button")  # the confirmation step (tests/rp/test_wording.py)
     page.wait_for_selector("#probe-results")
     assert "rejected" in page.inner_text("#probe-results")
     shot("06-after-revoke")

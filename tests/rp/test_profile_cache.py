@@ -1,7 +1,7 @@
 """What Anypoint says about the user (me, organization, environments) is kept per delegation:
-asked once at sign-in, then shown from the store while fresh; asked again when old, on Reload,
-and with new scopes; forgotten when the delegation ends. /access shows the last check instead
-of probing on every view."""
+asked once, by the first page after sign-in, then shown from the store while fresh; asked
+again when old, on Reload, and with new scopes; forgotten when the delegation ends. /access
+shows the last check instead of probing on every view."""
 
 from __future__ import annotations
 
@@ -36,11 +36,11 @@ def reload(lab, browser, next_path: str = "/"):
                         data={"csrf_token": lab.csrf(browser, "/access"), "next": next_path})
 
 
-def test_sign_in_asks_once_and_repeat_views_ask_nothing(lab):
+def test_the_first_page_asks_once_and_repeat_views_ask_nothing(lab):
     browser = lab.signed_in(scope=SCOPE)
     signed_in = platform_calls(lab)
     assert signed_in.count(ME) == 1 and len([p for p in signed_in if ENVIRONMENTS.match(p)]) == 1
-    assert len(signed_in) == 2  # me and the environments, during sign-in, and nothing else
+    assert len(signed_in) == 2  # me and the environments, for the first page, and nothing else
     lab.calls.clear()
     for _ in range(3):
         home = browser.get(lab.url + "/")
@@ -77,11 +77,13 @@ def test_new_scopes_mean_new_answers(lab):
     browser = lab.signed_in(scope="openid profile email offline_access")
     page = browser.get(lab.url + "/").text
     assert "needs the <code>view:environment</code> permission" in page
+    lab.calls.clear()
     lab.sign_in(browser, scope=SCOPE)  # "Ask for more access": a new delegation
+    assert platform_calls(lab).count(ME) == 1  # asked again for its first page
     lab.calls.clear()
     page = browser.get(lab.url + "/").text
     assert "needs the <code>view:environment</code>" not in page and "Sandbox" in page
-    assert platform_calls(lab) == []  # asked during the new sign-in
+    assert platform_calls(lab) == []
 
 
 @pytest.mark.parametrize("ending", ["revoke", "sign out", "sign in again"])
@@ -95,7 +97,7 @@ def test_the_answers_are_forgotten_when_the_delegation_ends(lab, ending):
     assert profiles.store.get(profiles.key(grant))["me"]["user"]["username"] == "admin"
     if ending == "revoke":
         browser.post(lab.url + "/access/revoke", data={"csrf_token": lab.csrf(browser),
-                                                      "token": "both"})
+                                                      "token": "both", "confirmed": "yes"})
     elif ending == "sign out":
         browser.post(lab.url + "/logout", data={"csrf_token": lab.csrf(browser)})
     else:

@@ -8,15 +8,34 @@ from werkzeug.security import generate_password_hash
 
 from anypoint_sandbox.storage import User, session
 from tests.support.live import serve
-from tests.support.sandbox import run_sandbox, sandbox_app, seeded_database
+from tests.support.sandbox import own_database, run_sandbox, sandbox_app
 from tests.support.sandbox_client import ADMIN_SCOPE, Console, SignIn, bearer
+
+#: The modules whose tests run on PostgreSQL as well as SQLite (storage, OAuth and the core
+#: APIs); the others run on SQLite only, to keep the suite's time.
+POSTGRESQL_TOO = {"test_account_details", "test_accounts", "test_audit_query", "test_authorize",
+                  "test_connected_apps_api", "test_governance_api", "test_keys_cli_audit",
+                  "test_no_server_errors", "test_permissions", "test_revoke_introspect_userinfo",
+                  "test_storage", "test_token"}
+
+
+def pytest_generate_tests(metafunc):
+    if "db_kind" in metafunc.fixturenames and \
+            metafunc.module.__name__.rsplit(".", 1)[-1] in POSTGRESQL_TOO:
+        metafunc.parametrize("db_kind", ["sqlite", "postgresql"])
 
 
 @pytest.fixture
-def database(tmp_path) -> tuple:
-    """This test's copy of the seeded database: (path, what the seed returned)."""
-    path = tmp_path / "sandbox.db"
-    return path, seeded_database(path)
+def db_kind() -> str:
+    """The database the sandbox runs on; the modules of POSTGRESQL_TOO run on both."""
+    return "sqlite"
+
+
+@pytest.fixture
+def database(tmp_path, db_kind) -> tuple:
+    """This test's copy of the seeded database: (SQLite path or PostgreSQL URL, the seed)."""
+    with own_database(db_kind, tmp_path) as pair:
+        yield pair
 
 
 @pytest.fixture

@@ -54,6 +54,7 @@ def test_admin_console_and_profile(sandbox, page, screenshots):
     assert page.get_by_text("Last used Never").count() == 0
     page.screenshot(path=str(screenshots / "sandbox-profile.png"), full_page=True)
     page.get_by_role("button", name="Revoke").click()
+    page.locator("#confirm-revoke-button").click()  # the confirmation step (see test_confirmations)
     assert page.get_by_text("no longer has access").is_visible()
     assert requests.get(f"{sandbox.url}/console/profile/connected-apps", timeout=5,
                         allow_redirects=False).status_code == 302

@@ -133,14 +133,16 @@ def test_authorizations_page_revoke_one_and_revoke_for_everyone(client, console,
     page = client.get(page_path)
     assert "Sam Chen" in page.text and "Alex Rivera" in page.text
     authorization_id = page.text.split("/authorizations/")[1].split("/revoke")[0]
-    revoked = console.post(page_path, f"{page_path}/{authorization_id}/revoke")
+    revoked = console.post(page_path, f"{page_path}/{authorization_id}/revoke",
+                           {"confirm": "yes"})
     assert "authorization of Connected App Lab was revoked" in client.get(
         revoked.headers["Location"]).text
     gone = [t for t in (developer, admin)
             if client.get("/accounts/api/me", headers=bearer(t["access_token"])).status_code
             == 401]
     assert len(gone) == 1
-    everyone = console.post(page_path, f"{APPS}{lab['client_id']}/revoke-all")
+    everyone = console.post(page_path, f"{APPS}{lab['client_id']}/revoke-all",
+                            {"confirm": "yes"})
     assert "revoked for everyone" in client.get(everyone.headers["Location"]).text
     for tokens in (developer, admin):
         assert client.get("/accounts/api/me",
@@ -173,7 +175,8 @@ def test_profile_lists_and_revokes_my_apps(client, console, sign_in, lab):
     assert "Connected App Lab" in page.text
     assert "See the applications deployed in your environments" in page.text
     authorization_id = re.search(r"/profile/connected-apps/(\d+)/revoke", page.text).group(1)
-    revoked = console.post(PROFILE, f"{PROFILE}/{authorization_id}/revoke")
+    revoked = console.post(PROFILE, f"{PROFILE}/{authorization_id}/revoke",
+                           {"confirm": "yes"})
     assert "no longer has access" in client.get(revoked.headers["Location"]).text
     assert client.get("/accounts/api/me",
                       headers=bearer(tokens["access_token"])).status_code == 401
