@@ -46,7 +46,7 @@ from .errors import (
     PlatformUnavailable,
 )
 from .models import Environment, MalformedAnswer, Me
-from .multipart import MultipartBody
+from .multipart import MultipartBody, UploadInterrupted
 from .trace import HARMLESS_FIELDS, Exchange, fingerprint
 
 USER_AGENT = "ConnectedAppLab/0.1 (+relying party; python-requests)"
@@ -176,8 +176,9 @@ class AnypointClient:
         within the call's deadline.
 
         Raises :class:`PlatformUnavailable` when the server cannot be reached or times out; its
-        ``sent`` says whether the request may have reached the platform. Status codes are left
-        to the caller.
+        ``sent`` says whether the request may have reached the platform; UploadInterrupted when
+        a streamed body could not be read to its end (the request was cut off before it was
+        whole). Status codes are left to the caller.
         """
         headers = dict(kwargs.pop("headers", None) or {})
         body = kwargs.pop("data", None)  # a platform API body, e.g. a streamed multipart upload
@@ -213,6 +214,12 @@ class AnypointClient:
                                              stream=limit is not None, **kwargs)
                 if limit is not None:
                     read_at_most(response, limit + 1)
+        except UploadInterrupted as error:  # cut off before the body was whole: nothing done
+            self.recorder(Exchange.build(label, method, url, None,
+                                         int((time.monotonic() - started) * 1000),
+                                         request=shown, error=f"cut off: {error.message}",
+                                         secrets=secrets))
+            raise
         except requests.RequestException as error:
             took = int((time.monotonic() - started) * 1000)
             kind = ("took longer than the deadline" if watchdog.fired else

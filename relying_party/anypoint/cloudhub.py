@@ -6,7 +6,8 @@ optionally bound to one environment (``X-ANYPNT-ENV-ID``). Answers become frozen
 AnypointClient's: MissingScope (403), DelegationEnded (401), PlatformUnavailable; any other 4xx
 is a PlatformError whose ``status`` and ``message`` (CloudHub's ``{"message"}``) the caller
 shows (400 bad artifact, 404, 409 name taken). A JAR goes up as a :class:`MultipartBody`, a
-chunk at a time, never whole in memory.
+chunk at a time, never whole in memory: from a file, or, when its ``size`` is known, from the
+browser's upload as it arrives (UploadInterrupted when that ends early or runs long).
 """
 
 from __future__ import annotations
@@ -38,10 +39,12 @@ SCOPES = {
 
 @dataclass(frozen=True)
 class Jar:
-    """An uploaded JAR on its way to CloudHub: a seekable binary stream and its file name."""
+    """An uploaded JAR on its way to CloudHub and its file name: a seekable binary stream, or
+    with ``size`` a one-way stream of exactly that many bytes (see ``multipart.FilePart``)."""
 
     filename: str
     stream: BinaryIO
+    size: int | None = None
 
 
 def app_info(domain: str, runtime: str, worker_size: str, workers: int, region: str,
@@ -129,7 +132,8 @@ class CloudHub:
         fields = [("appInfoJson", json.dumps(info))]
         if auto_start is not None:
             fields.append(("autoStart", "true" if auto_start else "false"))
-        body = MultipartBody(fields, [FilePart("file", jar.filename, jar.stream, JAR_TYPE)])
+        body = MultipartBody(fields, [FilePart("file", jar.filename, jar.stream, JAR_TYPE,
+                                                      jar.size)])
         answer = self._call(method, path, label, data=body, upload=True,
                             headers={"Content-Type": body.content_type})
         return parsed(path, Application.from_json, answer)

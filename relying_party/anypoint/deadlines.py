@@ -10,6 +10,10 @@ the platform than its budget, however many calls it makes or repeats.
 
 :class:`DeadlineAdapter` is mounted on the client's ``requests.Session``; it tracks the
 sockets a call uses (including kept-alive ones), so the watchdog can shut exactly those down.
+
+A streamed upload sends the browser's bytes as they arrive; the time it waits for the browser
+is not the platform's, so it runs in :func:`paused`: the call's watchdog stops meanwhile and
+goes on afterwards with what it had left.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 
 _BUDGET: contextvars.ContextVar[float | None] = contextvars.ContextVar("budget", default=None)
 _WATCHED: contextvars.ContextVar[list | None] = contextvars.ContextVar("watched", default=None)
+_WATCHDOG: contextvars.ContextVar[Watchdog | None] = contextvars.ContextVar("watchdog",
+                                                                           default=None)
 
 
 def left() -> float | None:
@@ -128,14 +134,21 @@ class _Alarms:
         self._pid: int | None = None
 
     def add(self, when: float, dog: Watchdog) -> None:
+        """Fire ``dog`` at ``when`` (its earlier alarm, if any, no longer counts)."""
         with self._wake:
             if self._pid != os.getpid():
                 self._pid = os.getpid()
                 self._due.clear()
                 threading.Thread(target=self._run, name="platform-deadlines", daemon=True).start()
-            heapq.heappush(self._due, (when, next(self._count), dog))
+            dog.armed += 1
+            heapq.heappush(self._due, (when, next(self._count), dog, dog.armed))
             if self._due[0][2] is dog:
                 self._wake.notify()
+
+    def disarm(self, dog: Watchdog) -> None:
+        """``dog`` is paused: its alarm no longer counts."""
+        with self._wake:
+            dog.armed += 1
 
     def finish(self, dog: Watchdog) -> None:
         """The block of ``dog`` ended: it can no longer fire (the alarm's lock orders the two)."""
@@ -145,12 +158,13 @@ class _Alarms:
     def _run(self) -> None:
         with self._wake:
             while True:
-                while self._due and self._due[0][2].done:
-                    heapq.heappop(self._due)  # ended in time: forget it
+                while self._due and (self._due[0][2].done
+                                     or self._due[0][3] != self._due[0][2].armed):
+                    heapq.heappop(self._due)  # ended in time, or paused: forget it
                 if not self._due:
                     self._wake.wait()
                     continue
-                when, _, dog = self._due[0]
+                when, _, dog, _armed = self._due[0]
                 wait = when - time.monotonic()
                 if wait > 0:
                     self._wake.wait(wait)
@@ -164,13 +178,17 @@ _ALARMS = _Alarms()
 
 class Watchdog:
     """``with Watchdog(seconds) as dog:`` — the connections used in the block are shut down
-    when ``seconds`` have passed; ``dog.fired`` says whether that happened."""
+    when ``seconds`` have passed (not counting time in :func:`paused`); ``dog.fired`` says
+    whether that happened."""
 
     def __init__(self, seconds: float):
         self.seconds = max(seconds, 0.0)
         self.fired = False
         self.done = False
+        self.armed = 0  # which of its alarms counts (the alarm thread's lock guards it)
         self._sockets: list = []
+        self._left = self.seconds
+        self._since: float | None = None
 
     def fire(self) -> None:
         """Shut the block's connections down (the alarm thread calls it when time is up)."""
@@ -181,11 +199,40 @@ class Watchdog:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
+    def resume(self) -> None:
+        """Count time again (from :meth:`pause`, or from the start)."""
+        if self._since is None and not self.done and not self.fired:
+            self._since = time.monotonic()
+            _ALARMS.add(self._since + self._left, self)
+
+    def pause(self) -> None:
+        """Stop counting: what is left stays for :meth:`resume`."""
+        if self._since is not None:
+            _ALARMS.disarm(self)
+            self._left = max(self._left - (time.monotonic() - self._since), 0.0)
+            self._since = None
+
     def __enter__(self) -> Watchdog:
-        self._token = _WATCHED.set(self._sockets)
-        _ALARMS.add(time.monotonic() + self.seconds, self)
+        self._tokens = _WATCHED.set(self._sockets), _WATCHDOG.set(self)
+        self.resume()
         return self
 
     def __exit__(self, *_exc) -> None:
         _ALARMS.finish(self)
-        _WATCHED.reset(self._token)
+        _WATCHDOG.reset(self._tokens[1])
+        _WATCHED.reset(self._tokens[0])
+
+
+@contextlib.contextmanager
+def paused() -> Iterator[None]:
+    """Time in the block is not the platform's (a streamed upload waiting for the browser's
+    next bytes): the current call's watchdog stops, and goes on with what it had left."""
+    dog = _WATCHDOG.get()
+    if dog is None:
+        yield
+        return
+    dog.pause()
+    try:
+        yield
+    finally:
+        dog.resume()

@@ -5,6 +5,12 @@
 (so the request carries a normal ``Content-Length``, not chunked encoding) and iterating yields the
 part headers and then the file a chunk at a time. The bytes are exactly those of urllib3's
 ``encode_multipart_formdata`` for the same fields and boundary (HTML5 quoting of names).
+
+A file part comes from a seekable file (a JAR on disk) or, when its ``size`` is given, from a
+one-way stream read as it goes (the file part of the browser's own upload, passed straight
+through): then the stream must hold exactly ``size`` bytes, and when it cannot (the browser's
+upload ended early, or went on past that size) it raises :class:`UploadInterrupted`, which
+cuts the request off before its last bytes, so the platform never receives a whole body.
 Pure Python, no Flask.
 """
 
@@ -21,14 +27,26 @@ CHUNK_BYTES = 256 * 1024
 _QUOTED = {10: "%0A", 13: "%0D", 34: "%22"}  # as HTML5 (and urllib3) quote header parameters
 
 
+class UploadInterrupted(Exception):
+    """A one-way file stream could not give the bytes it promised: the request that carries it
+    is cut off. ``status`` and ``message`` say why, in words for the person uploading."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
 @dataclass(frozen=True)
 class FilePart:
-    """A file part: ``stream`` is a seekable binary file, read from its current position."""
+    """A file part: ``stream`` is a seekable binary file, read from its current position, or,
+    with ``size``, a one-way stream of exactly ``size`` bytes (read once, never sought)."""
 
     name: str
     filename: str
     stream: BinaryIO
     content_type: str = "application/octet-stream"
+    size: int | None = None
 
 
 def _param(name: str, value: str) -> str:
@@ -46,7 +64,8 @@ class MultipartBody:
     """``fields`` (name, text) then ``files``, streamed; ``content_type`` names the boundary.
 
     The file streams must stay open and unmoved until the body has been sent. Iterating twice
-    (a retry) starts each file again from where it stood when the body was made.
+    (a retry) starts each file again from where it stood when the body was made; a body with a
+    one-way stream can be sent once only.
     """
 
     def __init__(self, fields: list[tuple[str, str]], files: list[FilePart],
@@ -55,8 +74,11 @@ class MultipartBody:
         self.chunk_bytes = chunk_bytes
         self.fields = list(fields)
         self.files = list(files)
-        self._starts = [part.stream.tell() for part in self.files]
-        self._sizes = [_size_from_here(part.stream) for part in self.files]
+        self._starts = [None if part.size is not None else part.stream.tell()
+                        for part in self.files]
+        self._sizes = [part.size if part.size is not None else _size_from_here(part.stream)
+                       for part in self.files]
+        self._sent = False
 
     @property
     def content_type(self) -> str:
@@ -82,18 +104,27 @@ class MultipartBody:
         return size + len(self._tail())
 
     def __iter__(self) -> Iterator[bytes]:
+        if self._sent and None in self._starts:
+            raise UploadInterrupted("The file was passed through as it arrived and cannot be "
+                                    "sent a second time.", 503)
+        self._sent = True
         for name, value in self.fields:
             yield self._field_head(name) + value.encode() + b"\r\n"
         for part, start, length in zip(self.files, self._starts, self._sizes, strict=True):
             yield self._file_head(part)
-            part.stream.seek(start)
+            if start is not None:
+                part.stream.seek(start)
             left = length
             while left > 0:
                 chunk = part.stream.read(min(self.chunk_bytes, left))
                 if not chunk:
+                    if start is None:
+                        raise UploadInterrupted(f"{part.filename} ended {left} bytes early.")
                     raise OSError(f"{part.filename} ended {left} bytes early while uploading")
                 left -= len(chunk)
                 yield chunk
+            if start is None and part.stream.read(1):  # it must end where it said it would
+                raise UploadInterrupted(f"{part.filename} went on past its {length} bytes.")
             yield b"\r\n"
         yield self._tail()
 

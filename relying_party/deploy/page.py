@@ -12,6 +12,7 @@ from ..anypoint.catalogue import DEFAULT_REGION, MAX_WORKERS, REGIONS, WORKER_SI
 from ..anypoint.cloudhub import SCOPES
 from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.scopes import describe
+from .rights import rights_of
 from .support import (
     MEGABYTE,
     Delegation,
@@ -20,6 +21,7 @@ from .support import (
     max_file_bytes,
     max_upload_bytes,
     operation_refusal,
+    right_refusal,
 )
 
 #: Words in CloudHub's 400 answers that point at a form field other than the JAR.
@@ -63,10 +65,13 @@ def _pick(environments, wanted: str | None):
                 environments[0] if environments else None)
 
 
-def permissions(user: Delegation, next_path: str) -> dict:
-    """The Runtime Manager scopes, granted or not, and a link asking for all missing ones."""
-    rows = [{"scope": scope, "description": describe(scope),
-             "granted": covers(user.tokens.scopes, scope)} for scope in SCOPES.values()]
+def permissions(user: Delegation, next_path: str, rights: dict | None = None) -> dict:
+    """The Runtime Manager scopes, granted or not, whether the user holds each right in the
+    chosen environment (``rights``: {operation: True, False or None when not known}), and a
+    link asking for all missing scopes."""
+    rights = rights or {}
+    rows = [{"scope": scope, "description": describe(scope), "right": rights.get(operation),
+             "granted": covers(user.tokens.scopes, scope)} for operation, scope in SCOPES.items()]
     missing = [row["scope"] for row in rows if not row["granted"]]
     ask = url_for("auth.login", scope=" ".join(dict.fromkeys([*user.tokens.scopes, *missing])),
                   next=next_path) if missing else None
@@ -94,7 +99,9 @@ def page_context(user: Delegation, env_id: str | None, values: dict | None = Non
         page["unknown_environment"] = (f"You have no environment with the id {env_id[:60]!r}; "
                                        f"showing {env.name} instead.")
     here = url_for("deploy.index", environment=env.id) if env else url_for("deploy.index")
-    page["permissions"] = permissions(user, here)
+    rights = rights_of(user) if env is not None else None
+    page["rights"] = {op: rights.may(op, env.id) if rights else None for op in SCOPES}
+    page["permissions"] = permissions(user, here, page["rights"])
     if env is not None and not user.may("read"):
         page["apps_refusal"] = operation_refusal(user.tokens, "read", next_path=here)
     elif env is not None and not page["unavailable"]:
@@ -113,5 +120,8 @@ def page_context(user: Delegation, env_id: str | None, values: dict | None = Non
             page["unavailable"] = True
     if not user.may("deploy"):
         page["deploy_refusal"] = operation_refusal(user.tokens, "deploy", next_path=here)
+        page["deploy_refusal"]["no_right"] = page["rights"]["deploy"] is False
+    elif page["rights"]["deploy"] is False:
+        page["deploy_refusal"] = right_refusal(user, "deploy", env.name)
     page["values"] = {**_defaults(env.id if env else None, page["runtimes"]), **(values or {})}
     return page

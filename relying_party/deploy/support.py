@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 
 from flask import request, session, url_for
-from werkzeug.utils import secure_filename
 
-from ..anypoint.cloudhub import SCOPES, CloudHub, Jar
+from ..anypoint.cloudhub import SCOPES, CloudHub
 from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
 from ..anypoint.models import Environment, TokenSet
 from ..anypoint.scopes import ENVIRONMENT_SCOPES, allows, describe
@@ -20,6 +19,9 @@ from ..web.guards import require_delegation
 from ..web.problem import Problem
 
 MEGABYTE = 1024 * 1024
+#: What each CloudHub operation does, in the words of "may not …".
+DOING = {"read": "see the applications", "deploy": "deploy applications",
+         "manage": "start, stop or redeploy applications", "delete": "delete applications"}
 _QUOTED_SCOPE = re.compile(r"'([a-z_]+:[a-z_]+)'")
 
 
@@ -121,22 +123,19 @@ def operation_refusal(tokens: TokenSet, operation: str, error: MissingScope | No
     return refusal(tokens, SCOPES[operation], error, next_path)
 
 
+def right_refusal(user: Delegation, operation: str, env_name: str | None) -> dict:
+    """The "missing right" panel for what the platform said before anything was tried: the
+    grant covers the scope (or not), but the user does not hold the right in that environment,
+    which only an administrator can give."""
+    scope = SCOPES[operation]
+    who = user.profile.me.username if user.profile.me else "your user"
+    return {"kind": "right", "scope": scope, "description": describe(scope), "ask": None,
+            "message": f"Your user ({who}) may not {DOING[operation]} in "
+                       f"{env_name or 'this environment'}.", "before": True}
+
+
 def environments_refusal(tokens: TokenSet, error: MissingScope | None = None) -> dict:
     return refusal(tokens, ENVIRONMENT_SCOPES[0], error, url_for("deploy.index"))
-
-
-def jar_from_upload(upload) -> Jar | None:
-    """The uploaded file as a Jar (its spooled stream, never read into memory), or None when
-    the part is missing or empty."""
-    if upload is None or not upload.filename:
-        return None
-    stream = upload.stream
-    stream.seek(0, 2)
-    empty = stream.tell() == 0
-    stream.seek(0)
-    if empty:
-        return None
-    return Jar(secure_filename(upload.filename) or "application.jar", stream)
 
 
 def unavailable(error: PlatformUnavailable, what: str) -> tuple[str, int]:
@@ -152,7 +151,8 @@ def unavailable(error: PlatformUnavailable, what: str) -> tuple[str, int]:
 
 def upload_budget() -> float:
     """The seconds an upload of this request's size may take with the platform: the page's own
-    budget, the wait for the answer, and the body at UPLOAD_MIN_MB_PER_SECOND at least."""
+    budget, the wait for the answer, and the body at UPLOAD_MIN_MB_PER_SECOND at least. The
+    time spent waiting for the browser's bytes does not count (``deadlines.paused``)."""
     settings = services().settings
     megabytes = (request.content_length or 0) / MEGABYTE
     return (settings.platform_deadline_seconds + settings.upload_answer_timeout

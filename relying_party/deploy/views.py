@@ -3,8 +3,10 @@ deploy form), ``deploy.create``, ``deploy.applications_json``, ``deploy.availabi
 of one application are in ``deploy.application``, on the same blueprint.
 
 Uploads are capped (``DEPLOY_MAX_UPLOAD_MB``, a 413 page) before anything reads the request,
-spooled to disk by Werkzeug and streamed to CloudHub. Every failure re-renders the form with the
-user's input and the message next to its field; a missing scope or right shows a panel.
+and passed through to CloudHub as they arrive (``streaming``): the fields come first, the CSRF
+token and every field are checked before anything is sent, then the file part goes on a chunk
+at a time. Every failure re-renders the form with the user's input and the message next to its
+field; a missing scope or right shows a panel.
 """
 
 from __future__ import annotations
@@ -16,13 +18,16 @@ from ..anypoint import deadlines
 from ..anypoint.catalogue import name_problem
 from ..anypoint.cloudhub import app_info
 from ..anypoint.errors import MissingScope, PlatformError, PlatformUnavailable
+from ..anypoint.multipart import UploadInterrupted
+from ..web import csrf
+from ..web.errors import wants_json
 from .form import validate
 from .page import error_field, page_context, when_iso
+from .streaming import incoming_form, jar_of, page_budget, read_fields
 from .support import (
     MEGABYTE,
     delegation,
     is_anypoint,
-    jar_from_upload,
     max_upload_bytes,
     operation_refusal,
     unavailable,
@@ -44,8 +49,11 @@ def _cap_uploads(_endpoint, _values) -> None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error):
-    return render_template("deploy/too_large.html",
-                           limit_mb=max_upload_bytes() // MEGABYTE), 413
+    limit_mb = max_upload_bytes() // MEGABYTE
+    if wants_json():
+        return jsonify(error="too_large", error_description=(
+            f"This app accepts uploads of up to {limit_mb} MB; nothing was deployed.")), 413
+    return render_template("deploy/too_large.html", limit_mb=limit_mb), 413
 
 
 @bp.get("")
@@ -58,23 +66,32 @@ def index():
 
 
 @bp.post("")
+@csrf.checked_in_view
 def create():
     """Deploy from the form: 303 to the application's page, or the form again with a 4xx
-    (400 invalid field or JAR, 403 missing scope or right, 409 name taken) or 503 (Anypoint
-    unreachable), the input kept except the file."""
-    if not is_anypoint():
-        return render_template("deploy/not_anypoint.html"), 400
+    (400 invalid field, JAR or form, 403 missing scope or right, 409 name taken) or 503
+    (Anypoint unreachable), the input kept except the file. The body is read as it arrives:
+    nothing is sent to Anypoint before the CSRF token and every field have been checked."""
+    with incoming_form() as form:
+        fields = read_fields(form, ("environment", "name"))  # always sent, before the file
+        csrf.check(fields.get("csrf_token"))
+        if not is_anypoint():
+            return render_template("deploy/not_anypoint.html"), 400
+        with page_budget():  # the time the browser took to send the fields was not Anypoint's
+            return _deploy(fields, form)
+
+
+def _deploy(fields: dict[str, str], form):
     user = delegation()
-    values = {key: request.form.get(key, "") for key in FIELDS}
+    values = {key: fields.get(key, "") for key in FIELDS}
     page = page_context(user, values["environment"], values)
     if "deploy_refusal" in page:
         return render_template("deploy/index.html", **page), 403
-    upload = request.files.get("file")
-    deploy, errors = validate(request.form, environments=[e.id for e in page["environments"]],
+    jar = jar_of(form)
+    deploy, errors = validate(fields, environments=[e.id for e in page["environments"]],
                               runtimes=[v.version for v in page["runtimes"]],
-                              filename=upload.filename if upload else None)
-    jar = jar_from_upload(upload)
-    if deploy is not None and jar is None:
+                              filename=form.file.filename if form.file else None)
+    if deploy is not None and (jar is None or jar.size == 0):
         errors = {"file": "The file is empty."}
     if errors:
         if page["unavailable"]:
@@ -85,6 +102,8 @@ def create():
     try:
         with deadlines.replaced(upload_budget()):
             user.cloudhub(deploy.environment).deploy(info, jar)
+    except UploadInterrupted as error:
+        return _form_again(page, {"form": error.message}, error.status)
     except MissingScope as error:
         page["deploy_refusal"] = operation_refusal(
             user.tokens, "deploy", error, url_for("deploy.index", environment=deploy.environment))

@@ -98,6 +98,10 @@
   }
 
   // -- uploads with a progress bar (XMLHttpRequest upload events) -----------------------------
+  // The app passes the file on to Anypoint as it arrives, so the form's fields go first and
+  // the file last, whatever the order of the inputs on the page.
+  var chosen = {};  // the file chosen in each upload form, put back after the form comes again
+
   function replaceMain(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var fresh = doc.querySelector("main");
@@ -110,6 +114,52 @@
     if (alert) { alert.scrollIntoView({ block: "center" }); }
   }
 
+  function keepFile(form, input) {
+    var file = chosen[form.id];
+    if (!file || input.files.length || !window.DataTransfer) { return; }
+    try {
+      var transfer = new DataTransfer();
+      transfer.items.add(file);
+      input.files = transfer.files;
+    } catch (e) { /* the browser cannot set a file input: the user picks it again */ }
+  }
+
+  function formBody(form, input, file) {
+    var body = new FormData();
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.disabled || el.type === "file" || el.type === "submit") { return; }
+      if ((el.type === "checkbox" || el.type === "radio") && !el.checked) { return; }
+      body.append(el.name, el.value);
+    });
+    body.append(input.name, file, file.name);
+    return body;
+  }
+
+  // What is wrong with the file before it is sent (null when nothing): its name, its size, and
+  // the first bytes of every JAR (a zip archive starts with "PK\x03\x04").
+  function checkFile(file, limit, done) {
+    if (!/\.jar$/i.test(file.name)) {
+      done(file.name + " is not a JAR: choose the Mule application's .jar file (from target/).");
+      return;
+    }
+    if (file.size === 0) { done(file.name + " is empty."); return; }
+    if (limit && file.size > limit) {
+      done(file.name + " is " + formatMB(file.size) + ", more than the " + formatMB(limit) +
+           " CloudHub accepts, so it was not sent.");
+      return;
+    }
+    if (!file.slice || !window.FileReader) { done(null); return; }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var head = new Uint8Array(reader.result);
+      var zip = head.length === 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 &&
+        head[3] === 4;
+      done(zip ? null : file.name + " is not a JAR (zip) archive, so it was not sent.");
+    };
+    reader.onerror = function () { done(null); };  // the server checks it anyway
+    reader.readAsArrayBuffer(file.slice(0, 4));
+  }
+
   function initUploads(root) {
     if (!window.FormData || !window.XMLHttpRequest) { return; }
     root.querySelectorAll("form.js-upload").forEach(function (form) {
@@ -117,18 +167,40 @@
       var bar = box && box.querySelector("progress");
       var text = box && box.querySelector(".upload-text");
       var button = form.querySelector("button[type=submit]");
+      var input = form.querySelector("input[type=file]");
+      if (!box || !input) { return; }
+      keepFile(form, input);
+
+      function refuse(message) {
+        box.hidden = false;
+        box.classList.add("is-failed");
+        bar.value = 0;
+        text.textContent = message;
+        input.setAttribute("aria-invalid", "true");
+      }
+
+      input.addEventListener("change", function () {
+        box.hidden = true;
+        input.removeAttribute("aria-invalid");
+        if (!input.files.length) { return; }
+        chosen[form.id] = input.files[0];
+        checkFile(input.files[0], Number(form.getAttribute("data-max-bytes")), function (problem) {
+          if (problem) { refuse(problem); }
+        });
+      });
+
       form.addEventListener("submit", function (event) {
-        var file = form.querySelector("input[type=file]");
-        if (!box || !file || !file.files.length) { return; }  // let the server explain
+        if (!input.files.length) { return; }  // let the server explain
         event.preventDefault();
-        var limit = Number(form.getAttribute("data-max-bytes"));
-        if (limit && file.files[0].size > limit) {
-          box.hidden = false;
-          box.classList.add("is-failed");
-          text.textContent = file.files[0].name + " is " + formatMB(file.files[0].size) +
-            ", more than the " + formatMB(limit) + " CloudHub accepts, so it was not sent.";
-          return;
-        }
+        var file = input.files[0];
+        checkFile(file, Number(form.getAttribute("data-max-bytes")), function (problem) {
+          if (problem) { refuse(problem); input.focus(); return; }
+          send(file);
+        });
+      });
+
+      function send(file) {
+        chosen[form.id] = file;
         form.querySelectorAll(".field-error").forEach(function (el) { el.hidden = true; });
         form.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
         var xhr = new XMLHttpRequest();
@@ -137,7 +209,7 @@
         box.classList.remove("is-failed");
         button.disabled = true;
         bar.value = 0;
-        text.textContent = "Uploading " + file.files[0].name + "…";
+        text.textContent = "Uploading " + file.name + "…";
         xhr.upload.onprogress = function (e) {
           if (!e.lengthComputable) { return; }
           var percent = Math.floor(e.loaded * 100 / e.total);
@@ -162,8 +234,8 @@
             "answer came. Check your connection and the file size, then try again.";
           button.disabled = false;
         };
-        xhr.send(new FormData(form));
-      });
+        xhr.send(formBody(form, input, file));
+      }
     });
   }
 
@@ -245,6 +317,15 @@
         if (text) { text.textContent = body.status; }
         var updated = root.querySelector("#app-updated");
         if (updated) { updated.textContent = readable(body.updated); }
+        var note = root.querySelector("#update-note");
+        if (note) {
+          note.hidden = !body.update_status;
+          note.querySelector("#update-status").textContent = body.update_status || "";
+        }
+        Object.keys(body.details || {}).forEach(function (key) {  // a redeploy changes the JAR
+          var cell = root.querySelector("#app-" + key);
+          if (cell) { cell.textContent = body.details[key]; }
+        });
         var failure = root.querySelector("#failure-reason");
         if (failure && body.failed && body.reason) {
           failure.querySelector(".reason-text").textContent = body.reason;

@@ -3,12 +3,16 @@
 Forms carry it in ``csrf_token``; scripts may send the ``X-CSRF-Token`` header. A missing or wrong
 token is a 400 page that says why (a form from elsewhere, a session that ended, an earlier
 session) and offers to reload the page the form came from; the token is renewed at sign-in.
+A view that reads its own body as it arrives (a streamed upload) is marked
+:func:`checked_in_view` and calls :func:`check` itself with the token from its first fields,
+before it acts on anything.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from collections.abc import Callable
 
 from flask import Flask, current_app, request, session
 from werkzeug.exceptions import HTTPException
@@ -40,11 +44,25 @@ def init_app(app: Flask) -> None:
             raise Problem(411, "Send the form with its length",
                           "This app reads a form only when the request says how long it is "
                           "(Content-Length), as every browser does.", "length_required")
-        sent = request.form.get("csrf_token") or request.headers.get("X-CSRF-Token") or ""
-        expected = session.get("csrf")
-        if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-            raise Problem(400, "This form has expired", why_expired(sent, expected),
-                          "csrf_failed", (page_of_form(), "Reload the page"))
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "csrf_checked_in_view", False):
+            return
+        check(request.form.get("csrf_token"))
+
+
+def checked_in_view(view: Callable) -> Callable:
+    """Mark ``view`` as checking the token itself (its body is not parsed before it runs)."""
+    view.csrf_checked_in_view = True
+    return view
+
+
+def check(sent: str | None) -> None:
+    """Problem(400) unless ``sent`` (or the ``X-CSRF-Token`` header) is this session's token."""
+    sent = sent or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise Problem(400, "This form has expired", why_expired(sent, expected),
+                      "csrf_failed", (page_of_form(), "Reload the page"))
 
 
 def why_expired(sent: str, expected: str | None) -> str:

@@ -194,7 +194,9 @@ def test_status_json_and_missing_application(platform):
     status = client.get("/deploy/env-sbx/hello-app/status.json").get_json()
     assert status == {"status": "DEPLOY_FAILED", "updated": "2023-11-14T22:13:20Z",
                       "update_status": "DEPLOY_FAILED", "reason": "needs Mule 4.9.0",
-                      "transitional": False, "failed": True}
+                      "transitional": False, "failed": True, "details": {
+                          "runtime": "4.9.0", "workers": "1 × Micro", "region": "us-east-1",
+                          "jar": "hello.jar"}}
     gone = client.get("/deploy/env-sbx/nothing/status.json")
     assert gone.status_code == 404 and gone.get_json()["error"] == "not_found"
     page = client.get("/deploy/env-sbx/nothing")

@@ -81,6 +81,9 @@ def _accounts(tour, seed, admin, client):
               headers=bearer(client))
     tour.call("GET", f"{ACCOUNTS}/organizations/{org}/environments/nope", 404,
               headers=bearer(admin))
+    tour.call("POST", f"{ACCOUNTS}/authorize", 200, headers=bearer(admin), json_body={
+        "namespace": "cloudhub", "action": "POST",
+        "resources": [f"/organizations/{org}/environments/{sandbox}/applications"]})
 
 
 def _connected_apps(tour, seed, admin):

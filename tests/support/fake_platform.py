@@ -57,9 +57,10 @@ class FakePlatform:
         path = urlsplit(url).path
         call = {"method": method, "path": path, "headers": dict(headers or {}), "json": json}
         if data is not None and not isinstance(data, dict):
-            call["chunks"] = [len(chunk) for chunk in data]  # drains the stream as a socket
-            call["body"] = b"".join(data)
-            call["length"] = len(data)
+            call["length"] = len(data)  # what the Content-Length says, before the body is read
+            chunks = list(data)  # drains the stream as a socket would, once
+            call["chunks"] = [len(chunk) for chunk in chunks]
+            call["body"] = b"".join(chunks)
         self.calls.append(call)
         answer = self.answers.get((method, path))
         if isinstance(answer, Exception):
