@@ -34,7 +34,8 @@ def parse(entries, owner_org: Organization) -> list[tuple]:
         if scope not in PRODUCT_SCOPES:
             raise AppRuleError(f"'{shown(scope)}' is not a scope a client-credentials app can "
                                "hold.")
-        if set(params) - {"org", "envId"} or params.get("org") not in orgs:
+        if (set(params) - {"org", "envId"} or not isinstance(params.get("org"), str)
+                or params.get("org") not in orgs):
             raise AppRuleError(f"The context of '{shown(scope)}' must name one of your "
                                "organizations as 'org' (and optionally an environment as "
                                "'envId').")

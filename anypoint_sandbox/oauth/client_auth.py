@@ -6,7 +6,7 @@ count wrong secrets per app (``web.throttle``: 429 with ``Retry-After`` past the
 
 import base64
 import binascii
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from authlib.oauth2 import OAuth2Error
 from authlib.oauth2.rfc6749 import InvalidClientError
@@ -48,7 +48,7 @@ def basic_credentials(header: str | None) -> tuple[str, str] | None:
     except (ValueError, binascii.Error):  # UnicodeError is a ValueError
         raise _refused(f"The Authorization header is not readable: {BASIC_SHAPE}.") from None
     client_id, colon, secret = text.partition(":")
-    client_id, secret = unquote(client_id), unquote(secret)
+    client_id, secret = unquote_plus(client_id), unquote_plus(secret)  # RFC 6749 §2.3.1
     if not colon or not client_id or not secret:
         raise _refused(f"The Authorization header is incomplete: {BASIC_SHAPE}.")
     return client_id, secret

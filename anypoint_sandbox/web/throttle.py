@@ -1,5 +1,5 @@
 """Slowing down password guessing. Failed sign-ins are counted per account and per client
-address, failed client authentications per connected app, each within a window
+address, failed client authentications per connected app and client address, each within a window
 (SANDBOX_THROTTLE_WINDOW_SECONDS); the failure that reaches a key's limit locks the key for a
 window, and while it is locked every attempt of that key is refused with :class:`Throttled`
 (429 with ``Retry-After``) before any password or secret is checked. A success resets the
@@ -23,7 +23,7 @@ LIMITS = {
     "address": ("SANDBOX_SIGNIN_MAX_FAILURES_PER_ADDRESS",
                 "Too many failed sign-ins from your network address"),
     "client": ("SANDBOX_CLIENT_MAX_FAILURES",
-               "Too many failed authentications of this client"),
+               "Too many failed authentications of this client from your network address"),
 }
 
 
@@ -49,7 +49,10 @@ def sign_in_keys(username: str) -> list[Key]:
 
 
 def client_keys(client_id: str) -> list[Key]:
-    return [("client", client_id)]
+    """The key a client authentication counts against: the app *from this address*. A client id
+    is public (it is in every authorization URL), so a lock of the app alone would let anyone
+    shut a connected app out of its own token endpoint with ten wrong secrets."""
+    return [("client", f"{client_id}\0{request.remote_addr or ''}")]
 
 
 def _digest(kind: str, key: str) -> str:

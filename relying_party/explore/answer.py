@@ -98,7 +98,10 @@ def answer_shown(response: requests.Response, secrets: tuple[str, ...]
         else:
             pretty = json.dumps(redact(value, secrets), indent=2, ensure_ascii=False)
             return _status_line(response), headers, pretty, "json", cut
-    return _status_line(response), headers, redact(text, secrets), "text", cut
+    text = redact(text, secrets)
+    if cut:  # a secret the cut crossed is not whole here, so not found: drop what could be it
+        text = text[:max(0, len(text) - max((len(secret) for secret in secrets), default=0))]
+    return _status_line(response), headers, text, "text", cut
 
 
 def shown(response: requests.Response, method: str, url: str, sent: dict[str, str], body,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import sign_in_through_sandbox
+from tests.support.browser import click_nav, sign_in_through_sandbox
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,7 @@ def test_generate_and_copy_the_pipeline_setup(sandbox_lab, page, screenshots):  
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.url)
     sign_in_through_sandbox(page, lab.url, lab.user)
 
-    page.click("#nav-cicd")
+    click_nav(page, "#nav-cicd")
     page.wait_for_selector("#generator")
     assert page.locator("#environment option").all_inner_texts() == [
         "Sandbox", "Design", "Production"]

@@ -13,7 +13,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import sign_in_with_scopes
+from tests.support.browser import click_nav, sign_in_with_scopes
 from tests.support.jars import load_builder
 from tests.support.labs import DeployLab
 
@@ -46,7 +46,7 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
         page.screenshot(path=str(screenshots / f"deploy-{name}.png"), full_page=True)
 
     sign_in_with_scopes(page, lab)
-    page.click("#nav-deploy")
+    click_nav(page, "#nav-deploy")
     page.wait_for_selector("#deploy-form")
     assert page.locator("#environment-select option:checked").inner_text().startswith("Sandbox")
     assert page.locator("#deploy-refusal").count() == 0
@@ -111,7 +111,7 @@ def test_deploy_with_the_form_and_watch_it_start(slow_lab, page, screenshots, tm
     assert "Your application is started." in page.inner_text("#log-lines")
     shot("06-logs")
 
-    page.click("#nav-deploy")
+    click_nav(page, "#nav-deploy")
     page.wait_for_selector("tr[data-domain=hello-browser]")
     assert page.inner_text("tr[data-domain=hello-browser] .badge") == "STARTED"
     shot("07-list")
@@ -136,7 +136,7 @@ def test_the_viewer_is_told_before_uploading_and_cannot_stop_or_delete(deploy_la
     assert lab.post_deploy(developer, lab.deploy_fields(developer, sandbox, "team-app"),
                            sample_jar).status_code == 303
     sign_in_with_scopes(page, lab, "viewer")
-    page.click("#nav-deploy")
+    click_nav(page, "#nav-deploy")
     page.wait_for_selector("#deploy-refusal[data-kind=right]")
     assert "Missing right: create:applications" in page.inner_text("#deploy-refusal h3")
     assert "Your user (viewer) may not deploy applications in Sandbox" in page.inner_text(
@@ -164,7 +164,7 @@ def test_the_viewer_is_told_before_uploading_and_cannot_stop_or_delete(deploy_la
 def test_the_developer_in_production_is_told_before_uploading(deploy_lab, page, screenshots):
     lab = deploy_lab
     sign_in_with_scopes(page, lab, "developer")
-    page.click("#nav-deploy")
+    click_nav(page, "#nav-deploy")
     page.wait_for_selector("#deploy-form")
     assert page.locator("#deploy-refusal").count() == 0 and page.is_enabled("#deploy-submit")
     page.select_option("#environment-select", label="Production (production)")
@@ -181,7 +181,7 @@ def test_the_file_and_the_name_are_checked_before_sending(tmp_path, page, screen
         page.on("request", lambda request: posts.append(request.url)
                 if request.method == "POST" and request.url.endswith("/deploy") else None)
         sign_in_with_scopes(page, lab)
-        page.click("#nav-deploy")
+        click_nav(page, "#nav-deploy")
         page.wait_for_selector("#deploy-form")
         notes = tmp_path / "notes.txt"
         notes.write_text("not a jar")

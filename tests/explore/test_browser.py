@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import sign_in_with_scopes
+from tests.support.browser import click_nav, sign_in_with_scopes
 from tests.support.labs import LabOnSandbox
 
 pytestmark = pytest.mark.browser
@@ -45,7 +45,7 @@ def test_run_a_preset_and_read_the_answer(explore_lab, page, screenshots, width)
         page.screenshot(path=str(screenshots / f"explore-{width}-{name}.png"), full_page=True)
 
     sign_in_with_scopes(page, lab)
-    page.click("#nav-explore")
+    click_nav(page, "#nav-explore")
     page.wait_for_selector("#explore-form")
     assert page.get_by_label("Method").input_value() == "GET"
     no_sideways_scroll(page)

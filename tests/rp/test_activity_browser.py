@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import sign_in_through_sandbox
+from tests.support.browser import click_nav, sign_in_through_sandbox
 
 pytestmark = pytest.mark.browser
 
@@ -81,7 +81,7 @@ def test_tokens_and_the_trace_in_a_browser(sandbox_lab, sized_page, screenshots)
     assert "Sign-in" in titles  # the dashboard's first view asked for the profile after it
     shot("04-activity")
 
-    page.click("#sign-out")
+    click_nav(page, "#sign-out")
     page.wait_for_selector("#signout-download")
     with page.expect_download() as download:
         page.click("#signout-download")

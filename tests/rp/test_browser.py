@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.browser import fill_sandbox_sign_in, sign_in_through_sandbox
+from tests.support.browser import click_nav, fill_sandbox_sign_in, sign_in_through_sandbox
 
 pytestmark = pytest.mark.browser
 
@@ -53,7 +53,7 @@ def test_browser_journey(sandbox_lab, page, screenshots):
     page.wait_for_selector("button[name=decision][value=allow]")
     page.click("button[name=decision][value=allow]")
     page.wait_for_url(lab.url + "/")
-    page.click("#sign-out")  # the sign-out page offers the trace first
+    click_nav(page, "#sign-out")  # the sign-out page offers the trace first
     page.click("#confirm-sign-out")
     page.wait_for_selector("text=You are signed out.")
     shot("08-signed-out")

@@ -65,7 +65,7 @@ def test_the_right_words_at_the_right_time(sandbox_lab, narrow_or_wide, screensh
     assert "You already answered this request" in page.inner_text("h1")
     shot("02-back-after-sign-in")
     page.click("#back-to-app")
-    page.wait_for_selector("#nav-deploy")
+    page.wait_for_selector("#nav-deploy", state="attached")  # in the Menu on a phone
 
     # The callback opened again while signed in.
     page.goto(callbacks[-1])

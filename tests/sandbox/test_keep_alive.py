@@ -115,7 +115,7 @@ def test_the_sandbox_answers_many_requests_over_one_connection(tmp_path):
         refused, body = _ask(connection, "POST", TOKEN, b"grant_type=client_credentials"
                              b"&client_id=nobody&client_secret=wrong",
                              {"Content-Type": "application/x-www-form-urlencoded"})
-        assert refused.status == 400 and b"invalid_client" in body
+        assert refused.status == 401 and b"invalid_client" in body
         missing, _ = _ask(connection, "GET", "/accounts/api/nothing-here")
         assert missing.status == 404
         keys, body = _ask(connection, "GET", "/accounts/api/v2/oauth2/keys")

@@ -162,13 +162,16 @@ def _basic(client_id: str, secret: str) -> dict:
     return {"Authorization": f"Basic {pair}"}
 
 
-def _client_token(client, app: dict, secret: str | None = None, basic=False):
+def _client_token(client, app: dict, secret: str | None = None, basic=False,
+                  address: str = "127.0.0.1"):
     secret = app["client_secret"] if secret is None else secret
     data = {"grant_type": "client_credentials"}
+    env = {"REMOTE_ADDR": address}
     if basic:
-        return client.post(TOKEN, data=data, headers=_basic(app["client_id"], secret))
+        return client.post(TOKEN, data=data, headers=_basic(app["client_id"], secret),
+                           environ_base=env)
     return client.post(TOKEN, data={**data, "client_id": app["client_id"],
-                                    "client_secret": secret})
+                                    "client_secret": secret}, environ_base=env)
 
 
 def test_wrong_client_secrets_lock_the_app_at_the_token_endpoint(client, deployer, lab,
@@ -179,7 +182,8 @@ def test_wrong_client_secrets_lock_the_app_at_the_token_endpoint(client, deploye
     locked = _client_token(client, deployer, "wrong")
     assert locked.status_code == 429 and locked.headers["Retry-After"] == str(WINDOW)
     assert locked.json == {"error": "invalid_client", "error_description":
-                           "Too many failed authentications of this client; try again in "
+                           "Too many failed authentications of this client from your network "
+                           "address; try again in "
                            f"{WINDOW} seconds."}
     assert _client_token(client, deployer).status_code == 429  # the right secret waits too
     for endpoint in ("revoke", "introspect"):
@@ -189,6 +193,9 @@ def test_wrong_client_secrets_lock_the_app_at_the_token_endpoint(client, deploye
     other = client.post("/accounts/api/v2/oauth2/introspect", data={"token": "x"},
                         headers=_basic(lab["client_id"], lab["client_secret"]))
     assert other.status_code == 200  # another app is not held up
+    # nor the app itself elsewhere: its client id is public, so a stranger's wrong secrets
+    # must not shut it out of its own token endpoint
+    assert _client_token(client, deployer, address="10.0.0.7").status_code == 200
     clock.advance(WINDOW)
     assert _client_token(client, deployer).status_code == 200
 

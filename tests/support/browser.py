@@ -42,7 +42,7 @@ def sign_in_with_scopes(page, lab, role: str | None = None, scope: str | None = 
     allow = page.locator("button[name=decision][value=allow]")
     home = page.locator("#nav-deploy")
     for _step in range(3):
-        password.or_(allow).or_(home).first.wait_for()
+        password.or_(allow).or_(home).first.wait_for(state="attached")  # the nav may be folded
         if home.count():
             break
         if password.count():
@@ -58,3 +58,12 @@ def open_sandbox_authorize(page, sandbox, scope: str, state: str) -> None:
     lab = sandbox.app_named("Connected App Lab")
     page.goto(f"{sandbox.issuer}/authorize?response_type=code&client_id={lab['client_id']}"
               f"&redirect_uri={sandbox.callback}&scope={scope}&state={state}")
+
+
+def click_nav(page, selector: str) -> None:
+    """Click an item of the app's navigation, opening the Menu first where the window is narrow
+    enough to fold it (390 px phones), as a person would."""
+    toggle = page.locator(".nav-toggle")
+    if toggle.count() and toggle.first.is_visible() and not page.locator(selector).is_visible():
+        toggle.first.click()
+    page.click(selector)
