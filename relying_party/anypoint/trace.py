@@ -124,12 +124,6 @@ def redact(value, secrets: tuple[str, ...] = (), abridge: bool = False):
     return value
 
 
-def abridged(value):
-    """``value`` with every list cut to :data:`KEPT_ITEMS` items and every string to
-    :data:`KEPT_CHARS` characters (see :func:`redact`), nothing redacted."""
-    return redact(value, (), abridge=True) if isinstance(value, (dict, list, tuple, str)) else value
-
-
 def redact_url(url: str, secrets: tuple[str, ...] = ()) -> str:
     """The URL with query values by the allow-list (readable, not percent-encoded)."""
     parts = urlsplit(url)
