@@ -6,7 +6,8 @@ which sends CloudHub calls with the right headers."""
 import pytest
 
 from tests.support.cloudhub_client import DEPLOY_SECONDS, RUNTIME_MANAGER, Api
-from tests.support.sandbox import own_database, sandbox_app
+from tests.support.databases import on_both
+from tests.support.sandbox import sandbox_app
 from tests.support.sandbox_client import TOKEN, SignIn
 
 
@@ -23,22 +24,7 @@ POSTGRESQL_TOO = {"test_api_permissions", "test_deployments"}
 
 
 def pytest_generate_tests(metafunc):
-    if "db_kind" in metafunc.fixturenames and \
-            metafunc.module.__name__.rsplit(".", 1)[-1] in POSTGRESQL_TOO:
-        metafunc.parametrize("db_kind", ["sqlite", "postgresql"])
-
-
-@pytest.fixture
-def db_kind() -> str:
-    """The database the sandbox runs on; the modules of POSTGRESQL_TOO run on both."""
-    return "sqlite"
-
-
-@pytest.fixture
-def database(tmp_path, db_kind) -> tuple:
-    """This test's copy of the seeded database: (SQLite path or PostgreSQL URL, the seed)."""
-    with own_database(db_kind, tmp_path) as pair:
-        yield pair
+    on_both(metafunc, POSTGRESQL_TOO)
 
 
 @pytest.fixture

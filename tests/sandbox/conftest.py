@@ -7,8 +7,9 @@ from flask import Flask
 from werkzeug.security import generate_password_hash
 
 from anypoint_sandbox.storage import User, session
+from tests.support.databases import on_both
 from tests.support.live import serve
-from tests.support.sandbox import own_database, run_sandbox, sandbox_app
+from tests.support.sandbox import run_sandbox, sandbox_app
 from tests.support.sandbox_client import ADMIN_SCOPE, Console, SignIn, bearer
 
 #: The modules whose tests run on PostgreSQL as well as SQLite (storage, OAuth and the core
@@ -20,22 +21,7 @@ POSTGRESQL_TOO = {"test_account_details", "test_accounts", "test_audit_query", "
 
 
 def pytest_generate_tests(metafunc):
-    if "db_kind" in metafunc.fixturenames and \
-            metafunc.module.__name__.rsplit(".", 1)[-1] in POSTGRESQL_TOO:
-        metafunc.parametrize("db_kind", ["sqlite", "postgresql"])
-
-
-@pytest.fixture
-def db_kind() -> str:
-    """The database the sandbox runs on; the modules of POSTGRESQL_TOO run on both."""
-    return "sqlite"
-
-
-@pytest.fixture
-def database(tmp_path, db_kind) -> tuple:
-    """This test's copy of the seeded database: (SQLite path or PostgreSQL URL, the seed)."""
-    with own_database(db_kind, tmp_path) as pair:
-        yield pair
+    on_both(metafunc, POSTGRESQL_TOO)
 
 
 @pytest.fixture
