@@ -15,6 +15,20 @@ MAX_FORM_BYTES = 64 * 1024
 __all__ = ["create_app", "Settings", "SettingsError"]
 
 
+class LabFlask(Flask):
+    """Flask, except that whether a view or hook is a coroutine function is asked once per
+    function, not on each of the dozen calls a request makes (Flask's ``ensure_sync`` is
+    meant to be overridden; the answer never changes for a function)."""
+
+    def ensure_sync(self, func):
+        synced = self.__dict__.setdefault("_synced", {})
+        try:
+            return synced[func]
+        except KeyError:
+            synced[func] = super().ensure_sync(func)
+            return synced[func]
+
+
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
@@ -57,11 +71,11 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     from .oidc.provider import Provider
     from .oidc.signin import refresher
     from .services import EXTENSION, Services
-    from .web import budget, csrf, errors, links, logs, security, sessions
+    from .web import budget, csrf, errors, fragments, links, logs, security, sessions, trace
     from .web.trace import Recorder
 
     settings = load_settings(overrides, env_file)
-    app = Flask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
+    app = LabFlask(__name__, instance_path=settings.instance_path, instance_relative_config=True)
     app.config.update(SECRET_KEY=settings.secret_key.get_secret_value(),
                       TRUSTED_HOSTS=list(settings.trusted_hosts),
                       # Every form of the app is small; only the deploy routes raise this, for
@@ -94,6 +108,8 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     errors.init_app(app)
     csrf.init_app(app)
     links.init_app(app)
+    fragments.init_app(app)
+    trace.init_app(app)
     budget.init_app(app, settings.platform_deadline_seconds)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["ago"] = _ago

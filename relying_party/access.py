@@ -6,7 +6,16 @@ otherwise it keeps the result for one view and answers 303 to ``/access``.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from . import clock
 from .anypoint.errors import PlatformError
@@ -18,6 +27,7 @@ from .oidc.provider import IssuerMismatch
 from .services import services
 from .web import confirm as ask_first
 from .web.errors import ended_page, wants_json
+from .web.fragments import fragment
 from .web.guards import end_delegation, require_delegation, signed_in
 
 bp = Blueprint("access", __name__)
@@ -71,9 +81,16 @@ def show():
     more = [{"scope": s, "description": describe(s)} for s in offered if s not in granted]
     reveal = session.pop("reveal", False)
     return render_template("access/index.html", rows=rows, tokens=summary(tokens),
-                           report=session.get("id_report") or {}, result=result, more=more,
+                           report_card=report_card(), result=result, more=more,
                            granted=granted, now=clock.now(), last_check=last_check,
                            raw_access_token=tokens.access_token if reveal else None)
+
+
+def report_card():
+    """The sign-in's ID token report card, rendered once per delegation (sign-in makes it)."""
+    card = get_template_attribute("access/_report_card.html", "report_card")
+    return fragment(("report-card", session["grant_id"]),
+                    lambda: card(session.get("id_report") or {}))
 
 
 @bp.post("/access/refresh")

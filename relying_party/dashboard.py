@@ -3,16 +3,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, render_template, request, session
+from flask import (
+    Blueprint,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+)
 
 from . import clock
 from .anypoint.errors import PlatformError, PlatformUnavailable
 from .anypoint.models import Me
 from .anypoint.scopes import ENVIRONMENT_SCOPES, describe
 from .delegation.store import StoreUnavailable
-from .oidc.claims import claim_rows, relative, token_view, utc
+from .oidc.claims import claim_rows, moments, relative, token_view, utc
 from .oidc.provider import IssuerMismatch
 from .services import services
+from .web.fragments import fragment
 from .web.guards import current_tokens, require_delegation, signed_in
 from .web.redirects import same_origin_path
 
@@ -72,7 +81,7 @@ def index():
     now = clock.now()
     return render_template(
         "dashboard/index.html", user=session["user"], panel=panel,
-        id_token=token_view(tokens.id_token, now),
+        id_token_card=id_token_card(tokens.id_token, tokens.refresh_count, now),
         userinfo=claim_rows(session.get("userinfo") or {}, now),
         scopes=tokens.scopes, identity_only=set(tokens.scopes) <= IDENTITY_SCOPES,
         times={"signed_in": when(session.get("started"), now),
@@ -80,6 +89,16 @@ def index():
         refresh_count=tokens.refresh_count,
         more_scope=" ".join([*tokens.scopes, ENVIRONMENT_SCOPES[0]]),
         profile_scope=" ".join([*tokens.scopes, "profile"]))
+
+
+def id_token_card(token: str | None, refresh_count: int, now: float):
+    """The decoded ID token's card (``dashboard/_id_token.html``), rendered again only when
+    the token, its refresh count or a time it shows reads differently; None without a token."""
+    if not token:
+        return None
+    card = get_template_attribute("dashboard/_id_token.html", "id_token_card")
+    return fragment(("id-token", token, refresh_count, moments(token, now)),
+                    lambda: card(token_view(token, now), refresh_count))
 
 
 @bp.app_template_global()

@@ -51,12 +51,20 @@ class StoreUnavailable(Exception):
 class Sealer:
     """Authenticated encryption of stored values (Fernet: AES-128-CBC with HMAC-SHA256). The
     first key seals; every key opens, so keys can be rotated: put the new one first, keep the
-    old one until what it sealed has expired. A value no key opens reads as absent."""
+    old one until what it sealed has expired. A value no key opens reads as absent.
+
+    Every page reads the same few sealed values (its session, its token set) again and again,
+    so what a sealed value opens to is remembered in this process's memory (never written
+    anywhere), at most :data:`OPENED_LIMIT` of them: a sealed value is opened once, however
+    often it is read. Each read still decodes its own copy."""
+
+    OPENED_LIMIT = 1024
 
     def __init__(self, keys: list[bytes]):
         if not keys:
             raise ValueError("a Sealer needs at least one key")
         self._fernet = MultiFernet([Fernet(key) for key in keys])
+        self._opened: dict[bytes, bytes] = {}
 
     @classmethod
     def from_secret(cls, secret: str) -> Sealer:
@@ -69,9 +77,16 @@ class Sealer:
         return self._fernet.encrypt(json.dumps(value).encode()).decode()
 
     def open(self, sealed: str | bytes):
+        sealed = sealed.encode() if isinstance(sealed, str) else sealed
+        plain = self._opened.get(sealed)
         try:
-            return json.loads(self._fernet.decrypt(sealed))
-        except (InvalidToken, ValueError):
+            if plain is None:
+                plain = self._fernet.decrypt(sealed)
+                if len(self._opened) >= self.OPENED_LIMIT:
+                    self._opened.clear()  # bounded; the next reads open theirs again
+                self._opened[sealed] = plain
+            return json.loads(plain)
+        except (InvalidToken, ValueError, TypeError):
             return None  # sealed with a key that is gone, or not sealed at all
 
 
@@ -103,6 +118,10 @@ class Store:
     def append(self, key: str, entry, limit: int, timeout: int) -> None:
         """Add ``entry`` to the log at ``key`` (which then lives ``timeout`` seconds more);
         only the newest ``limit`` entries are kept. Writes the entry alone: no lock, no read."""
+        self.append_all(key, [entry], limit, timeout)
+
+    def append_all(self, key: str, entries: list, limit: int, timeout: int) -> None:
+        """Add ``entries`` (oldest first) to the log at ``key`` in one write, as ``append``."""
         raise NotImplementedError
 
     def entries(self, key: str, limit: int) -> list:
@@ -177,13 +196,13 @@ class FileStore(Store):
 
     # A log is a file of sealed entries, one per line, oldest first; its modification time is
     # set to when it expires, so one stat says whether it is alive.
-    def append(self, key, entry, limit, timeout):
+    def append_all(self, key, entries, limit, timeout):
         path = self._log_path(key)
-        line = (self.sealer.seal(entry) + "\n").encode()
+        lines = "".join(self.sealer.seal(entry) + "\n" for entry in entries).encode()
         try:
             handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
-                os.write(handle, line)  # one write of one line: appends never interleave
+                os.write(handle, lines)  # one write of whole lines: appends never interleave
                 size = os.fstat(handle).st_size
                 os.utime(handle, (self.clock(), self.clock() + max(timeout, 1)))
             finally:
@@ -319,11 +338,11 @@ class RedisStore(Store):
         with self._answering():
             self.client.delete(self.prefix + key, self.prefix + "log:" + key)
 
-    def append(self, key, entry, limit, timeout):
+    def append_all(self, key, entries, limit, timeout):
         name = self.prefix + "log:" + key
         with self._answering():
             pipe = self.client.pipeline(transaction=True)
-            pipe.lpush(name, self.sealer.seal(entry))
+            pipe.lpush(name, *(self.sealer.seal(entry) for entry in entries))  # newest at head
             pipe.ltrim(name, 0, limit - 1)
             pipe.expire(name, max(int(timeout), 1))
             pipe.execute()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -90,12 +91,17 @@ def relative(epoch: float, now: float) -> str:
     return f"in {_span(delta)}" if delta > 0 else f"{_span(-delta)} ago"
 
 
+def _is_time(name: str, value) -> bool:
+    """A time claim holding a time that can be shown (seconds since the epoch, before 5138)."""
+    return (name in TIME_CLAIMS and isinstance(value, int | float)
+            and not isinstance(value, bool) and 0 <= value < 10**11)
+
+
 def shown_value(name: str, value, now: float) -> str:
     """A claim's value as words: times as UTC and relative, booleans as yes/no, lists joined,
     objects as JSON."""
-    if name in TIME_CLAIMS and isinstance(value, int | float) and not isinstance(value, bool):
-        if 0 <= value < 10**11:
-            return f"{utc(value)} ({relative(value, now)})"
+    if _is_time(name, value):
+        return f"{utc(value)} ({relative(value, now)})"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
@@ -149,10 +155,24 @@ def segments(token: str | None) -> list[Segment]:
             for name, part in zip(("header", "payload", "signature"), parts, strict=True)]
 
 
+@functools.lru_cache(maxsize=256)
+def _decoded(token: str) -> tuple[dict, dict]:
+    header, claims = decoded(token)
+    return header, claims
+
+
+def moments(token: str | None, now: float) -> tuple[str, ...]:
+    """What changes in a token's view as time passes: how long ago or how soon each of its
+    times is, as the page says it. A view is the same while these and the token are."""
+    if not token:
+        return ()
+    return tuple(relative(part[name], now) for part in _decoded(token)
+                 for name in sorted(TIME_CLAIMS & part.keys()) if _is_time(name, part[name]))
+
+
 def decoded(token: str) -> tuple[dict, dict]:
     """The header and claims of a token that was validated when it was stored (no checks
-    here: a few base64 and JSON decodes, cheap enough for every view); ``({}, {})`` when it
-    does not decode."""
+    here: a few base64 and JSON decodes); ``({}, {})`` when it does not decode."""
     try:
         header, payload = (json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
                            for part in token.split(".")[:2])
@@ -168,7 +188,7 @@ def token_view(token: str | None, now: float) -> dict | None:
     None when there is no token."""
     if not token:
         return None
-    header, claims = decoded(token)
+    header, claims = _decoded(token)
     return {"fingerprint": fingerprint(token), "segments": segments(token),
             "header": claim_rows(header, now, HEADER_MEANINGS), "claims": claim_rows(claims, now),
             "length": len(token)}

@@ -1,10 +1,14 @@
 """Links to the app's pages that take no arguments (the navigation, the stylesheet), built
 once per app and script root: ``url_for`` costs tens of microseconds a call, and every page
-has a dozen of them in its frame."""
+has a dozen of them in its frame. The navigation itself is rendered once per page it marks
+and person it names (``web.fragments``)."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, get_template_attribute, request, session, url_for
+from markupsafe import Markup
+
+from .fragments import fragment
 
 
 def link(endpoint: str, filename: str | None = None) -> str:
@@ -16,5 +20,15 @@ def link(endpoint: str, filename: str | None = None) -> str:
     return links[key]
 
 
+def navigation() -> Markup:
+    """The main navigation (``_nav.html``) for this request's page and signed-in person."""
+    user = session.get("user")
+    signed_in, name = bool(user), (user or {}).get("name")
+    endpoint = request.endpoint
+    macro = get_template_attribute("_nav.html", "navigation")
+    return fragment(("nav", endpoint, signed_in, name), lambda: macro(endpoint, signed_in, name))
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["link"] = link
+    app.jinja_env.globals["navigation"] = navigation

@@ -38,11 +38,19 @@ def content_security_policy(provider_origins: tuple[str, ...] = ()) -> str:
 def init_app(app: Flask, provider_origins: tuple[str, ...] = ()) -> None:
     """Add :data:`HEADERS` and the CSP everywhere, :data:`NO_STORE` on every non-static response."""
     headers = {"Content-Security-Policy": content_security_policy(provider_origins), **HEADERS}
+    everywhere, names = list(headers.items()), {name.lower() for name in headers}
+    with_no_store = [*everywhere, *NO_STORE.items()]
+    names_no_store = names | {name.lower() for name in NO_STORE}
 
     @app.after_request
     def add_headers(response):
-        for name, value in headers.items():
-            response.headers.setdefault(name, value)
-        if request.endpoint != "static":
-            response.headers.update(NO_STORE)
+        static = request.endpoint == "static"
+        present = {name.lower() for name in response.headers.keys()}
+        if present & (names if static else names_no_store):  # a view set one of them itself
+            for name, value in everywhere:
+                response.headers.setdefault(name, value)
+            if not static:
+                response.headers.update(NO_STORE)
+        else:  # the usual case, in one pass (setdefault on each costs a search of them all)
+            response.headers.extend(everywhere if static else with_no_store)
         return response

@@ -135,21 +135,16 @@ def init_app(app: Flask, settings: Settings) -> Store:
         sid_length=32)
 
     @app.before_request
-    def refuse_without_a_store():
+    def check_session():
+        """Refuse without a store; end a delegation past its idle or absolute lifetime."""
         if g.get("store_down") and request.endpoint not in STORELESS:
             raise StoreUnavailable(g.store_down)
-
-    @app.before_request
-    def enforce_idle_lifetime():
-        renewed = session.get("renewed")
+        current = session._get_current_object()  # one lookup of the proxy, not one a read
+        now, renewed, started = clock.now(), current.get("renewed"), current.get("started")
         idle = settings.session_idle_minutes
-        if session.get("user") and renewed and clock.now() - renewed > idle * 60:
+        if current.get("user") and renewed and now - renewed > idle * 60:
             end_delegation(idle_reason(idle))
-
-    @app.before_request
-    def enforce_absolute_lifetime():
-        started = session.get("started")
-        if started and clock.now() - started > settings.session_max_hours * 3600:
+        elif started and now - started > settings.session_max_hours * 3600:
             end_delegation("your session reached its maximum length; sign in again")
 
     return store

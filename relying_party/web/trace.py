@@ -3,17 +3,23 @@ platform on the session's behalf, already redacted (see ``anypoint.trace``), new
 
 Each entry is appended once, with what caused it (:func:`cause_of`: the view that made the call
 and the kind of call), the view's endpoint and an id of the request that made it, so the page
-groups exchanges by their cause without reading anything else.
+groups exchanges by their cause without reading anything else. A request's entries are
+written together when it ends (one write, however many calls it made), and before anything in
+it reads the trace.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 
-from flask import g, has_request_context, request, session
+from flask import Flask, g, has_request_context, request, session
 
 from ..anypoint.trace import TRACE_LIMIT, Exchange
+from ..delegation.store import StoreBusy, StoreUnavailable
 from ..services import services
+
+log = logging.getLogger(__name__)
 
 TRACE_SECONDS = 24 * 3600
 
@@ -110,11 +116,34 @@ def record(exchange: Exchange, cause: str | None = None) -> None:
     if "trace_request" not in g:
         g.trace_request = secrets.token_hex(4)
     entry["request_id"] = g.trace_request
-    services().store.append(trace_key(), entry, TRACE_LIMIT, TRACE_SECONDS)
+    g.setdefault("trace_pending", []).append((trace_key(), entry))
+
+
+def flush() -> None:
+    """Write the request's entries so far, each to the trace it was recorded for (a request
+    that signs out may end with another), in one write per trace."""
+    pending = g.pop("trace_pending", None)
+    if not pending:
+        return
+    by_key: dict[str, list[dict]] = {}
+    for key, entry in pending:
+        by_key.setdefault(key, []).append(entry)
+    for key, entries in by_key.items():
+        services().store.append_all(key, entries, TRACE_LIMIT, TRACE_SECONDS)
 
 
 def trace_entries() -> list[dict]:
     """The session's trace, newest first (at most TRACE_LIMIT exchanges)."""
     if "trace_id" not in session:
         return []
+    flush()
     return services().store.entries(trace_key(), TRACE_LIMIT)
+
+
+def init_app(app: Flask) -> None:
+    @app.teardown_request
+    def write_trace(_error=None):
+        try:
+            flush()
+        except (StoreUnavailable, StoreBusy) as error:  # too late to tell the person
+            log.warning("the protocol trace was not written: %s", error)

@@ -182,6 +182,33 @@ def test_a_log_keeps_its_newest_entries_newest_first(log_store, monkeypatch):
     assert store.entries("trace:a", 50) == [] and store.entries("trace:b", 50) != []
 
 
+def test_a_requests_entries_are_added_in_one_write_oldest_first(log_store):
+    store, _clock = log_store
+    store.append("trace:a", {"n": 0}, 5, 3600)
+    store.append_all("trace:a", [{"n": 1}, {"n": 2}, {"n": 3}], 5, 3600)
+    store.append_all("trace:a", [{"n": 4}, {"n": 5}], 5, 3600)
+    assert [entry["n"] for entry in store.entries("trace:a", 5)] == [5, 4, 3, 2, 1]
+
+
+def test_a_request_writes_its_trace_once_however_many_calls_it_made(lab, monkeypatch):
+    """A sign-in makes several exchanges (redirect, callback, token, userinfo): each request
+    writes them together, in the order made, and /activity shows them all."""
+    rp = lab()
+    writes = []
+    original = FileStore.append_all
+
+    def counted(self, key, entries, limit, timeout):
+        writes.append(len(entries))
+        return original(self, key, entries, limit, timeout)
+
+    monkeypatch.setattr(FileStore, "append_all", counted)
+    rp.sign_in()
+    assert writes and max(writes) >= 3 and len(writes) <= 2  # /login, then the callback
+    labels = [entry["label"] for entry in rp.browser.get(rp.url + "/activity.json")
+              .json()["exchanges"]]
+    assert labels.index("token") > labels.index("userinfo")  # newest first
+
+
 def test_a_file_log_is_trimmed_lazily_and_appends_without_rewriting(tmp_path, monkeypatch):
     store = FileStore(str(tmp_path), SEALER)
     monkeypatch.setattr("relying_party.delegation.store.TRIM_BYTES", 2000)

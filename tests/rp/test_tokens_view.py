@@ -10,7 +10,15 @@ import html
 import re
 
 from relying_party.anypoint.trace import fingerprint
-from relying_party.oidc.claims import claim_rows, relative, segments, shown_value, token_view
+from relying_party.oidc.claims import (
+    claim_rows,
+    moments,
+    relative,
+    segments,
+    shown_value,
+    token_view,
+)
+from relying_party.web.fragments import Fragments
 
 NOW = 1_764_650_000.0  # 2025-12-02 04:33:20 UTC
 JSON = {"Accept": "application/json"}
@@ -78,6 +86,47 @@ def test_the_dashboard_decodes_the_id_token_by_the_apps_clock(lab, clock):
     assert claims["email_verified"][0] == "yes"
     assert claims["sub"] == ("user-42", "Subject: your stable, unique id at the issuer")
     assert rows_of(page, "jwt-header")["kid"][0] == "key-1"
+
+
+def test_the_kept_card_reads_as_time_passes_and_names_the_refreshes(lab, clock):
+    """The decoded ID token is rendered once and kept (``web.fragments``), but never shown
+    stale: a minute later its times read a minute later; after a refresh it says so."""
+    rp = lab()
+    rp.sign_in()
+    clock.advance(200)
+    first = rows_of(rp.browser.get(rp.url + "/").text, "jwt-payload")
+    assert rows_of(rp.browser.get(rp.url + "/").text, "jwt-payload") == first
+    clock.advance(60)
+    later = rows_of(rp.browser.get(rp.url + "/").text, "jwt-payload")
+    assert "UTC (4 min ago)" in later["iat"][0] and "UTC (in 5 min)" in later["exp"][0]
+    assert later["sub"] == first["sub"]
+    rp.browser.post(rp.url + "/access/refresh", data={"csrf_token": rp.csrf()})
+    assert "the newest, after 1 refresh" in rp.browser.get(rp.url + "/").text
+
+
+def test_a_tokens_moments_are_what_its_view_changes_with():
+    payload = base64.urlsafe_b64encode(
+        b'{"sub": "u", "iat": %d, "exp": %d, "updated_at": 1e300}' % (NOW - 30, NOW + 3600))
+    token = "eyJhbGciOiJSUzI1NiJ9." + payload.decode().rstrip("=") + ".sig"
+    assert moments(token, NOW) == ("in 1 h", "30 s ago")  # exp, iat; not an impossible time
+    assert moments(token, NOW + 1) == ("in 59 min", "31 s ago")
+    assert moments(None, NOW) == () and moments("not-a-jwt", NOW) == ()
+
+
+def test_kept_parts_are_bounded_and_the_least_recently_used_goes_first():
+    parts = Fragments(limit=2)
+    rendered = []
+
+    def render(text):
+        rendered.append(text)
+        return f"<p>{text}</p>"
+
+    assert parts.get("a", lambda: render("a")) == "<p>a</p>"
+    parts.get("b", lambda: render("b"))
+    parts.get("a", lambda: render("never"))  # kept: not rendered again, and now the newest
+    parts.get("c", lambda: render("c"))  # over the limit: "b" goes
+    parts.get("b", lambda: render("b"))
+    assert rendered == ["a", "b", "c", "b"]
 
 
 def test_a_refresh_shows_old_and_new_fingerprints_and_the_newest_claims(lab):
