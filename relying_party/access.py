@@ -29,6 +29,7 @@ from .web import confirm as ask_first
 from .web.errors import ended_page, wants_json
 from .web.fragments import fragment
 from .web.guards import end_delegation, require_delegation, signed_in
+from .web.problem import Problem
 
 bp = Blueprint("access", __name__)
 PURPOSE = "to see what you delegated to this app"
@@ -97,6 +98,12 @@ def report_card():
 def refresh():
     """Refresh now (force). DelegationEnded → the 'access ended' page."""
     before = require_delegation(PURPOSE, refresh=False)
+    if not before.refresh_token:
+        raise Problem(409, "There is no refresh token",
+                      "Anypoint gave this app no refresh token (the offline_access scope was not "
+                      "granted), so it cannot refresh. You are still signed in; when the access "
+                      "token expires, sign in again, or ask for offline_access now.",
+                      "no_refresh_token", (url_for("access.show"), "Back to your access"))
     tokens = services().tokens.fresh(session["grant_id"], force=True)
     return _answer({"action": "refresh", "ok": True, "tokens": summary(tokens),
                     "before": summary(before)})

@@ -3,17 +3,21 @@ and ``environment`` in the query) and ``explore.send`` (POST: the call, made wit
 token, and its raw request and answer).
 
 A form that cannot be sent answers 400 with the words next to each field and calls nothing.
-A call that was made answers 200 whatever Anypoint said; a 401 or 403 names the scope the path
-needs (or the right the user lacks) with "Ask for more access" for exactly it. No answer at all
-is a 503 (never sent) or 504 (may have arrived) in plain words.
+A call that was made answers 303 to the page that shows it (``?result=``, kept for an hour in
+the store, for this browser only), so reloading that page shows the result again instead of
+sending the call again; whatever Anypoint said, that page answers 200. A 401 or 403 names the
+scope the path needs (or the right the user lacks) with "Ask for more access" for exactly it.
+No answer at all is a 503 (never sent) or 504 (may have arrived) in plain words.
 """
 
 from __future__ import annotations
 
 import json
+import secrets as random
 import time
+from dataclasses import asdict
 
-from flask import Blueprint, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from .. import clock
 from ..anypoint.client import USER_AGENT
@@ -25,13 +29,16 @@ from ..deploy.support import refusal
 from ..services import services
 from ..web.guards import require_delegation, signed_in
 from ..web.problem import Problem
+from ..web.sessions import browser_id
 from . import form as explore_form
-from .answer import MAX_ANSWER_BYTES, shown
+from .answer import MAX_ANSWER_BYTES, Shown, shown
 from .presets import BY_NAME, PRESETS, filled, needed_scope
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 PURPOSE = "to call Anypoint's APIs with the access you delegated"
 EMPTY = {"method": "GET", "path": "", "environment": "", "headers": "", "body": ""}
+#: How long the page of a call's result can be shown again (reloaded, or come back to).
+RESULT_SECONDS = 3600
 
 
 def _delegation():
@@ -77,6 +84,8 @@ def index():
     """The form: empty, filled by ``?preset=`` (400 for an unknown one), or by ``method``,
     ``path`` and ``environment`` (an "Ask for more access" brings the user back with them)."""
     tokens, profile = _delegation()
+    if "result" in request.args:
+        return _result_page(tokens, profile, request.args["result"])
     name = request.args.get("preset")
     if name is not None:
         preset = BY_NAME.get(name)
@@ -122,8 +131,31 @@ def send():
                                 services().settings.client_secret.get_secret_value()) if s)
     result = shown(response, call.method, client.base_url + call.path, sent, call.body,
                    secrets, took)
-    return _page(tokens, profile, values, result=result,
-                 refusal=_refusal(tokens, call, response, result))
+    kept = random.token_urlsafe(9)
+    services().store.set(_result_key(kept), {
+        "values": values, "result": asdict(result),
+        "refusal": _refusal(tokens, call, response, result)}, RESULT_SECONDS)
+    return redirect(url_for("explore.index", result=kept), 303)
+
+
+def _result_key(kept: str) -> str:
+    """Where a result is kept: this browser's own (another's id finds nothing)."""
+    return f"explore:{browser_id()}:{kept[:40]}"
+
+
+def _result_page(tokens, profile, kept: str):
+    """The page of a call already made, as it was answered; the form again, with words,
+    once the result is no longer kept."""
+    data = services().store.get(_result_key(kept))
+    if not isinstance(data, dict):
+        return _page(tokens, profile, dict(EMPTY), 404, gone=(
+            "That result is no longer kept (results are kept for an hour, in the browser that "
+            "asked). Send the call again."))
+    fields = data["result"]
+    result = Shown(**{**fields, "request_headers": tuple(map(tuple, fields["request_headers"])),
+                      "response_headers": tuple(map(tuple, fields["response_headers"]))})
+    return _page(tokens, profile, {**EMPTY, **data["values"]}, result=result,
+                 refusal=data["refusal"])
 
 
 def _unavailable(error: PlatformUnavailable) -> str:

@@ -39,9 +39,27 @@ def fields(page: str) -> dict:
 
 
 def send(client, **values):
+    """POST the form; a call that was made is shown by the page the POST redirects to."""
     return client.post("/explore", data={"csrf_token": "csrf-token", "method": "GET",
                                          "environment": "", "headers": "", "body": "",
-                                         **values})
+                                         **values}, follow_redirects=True)
+
+
+def test_a_result_is_shown_by_its_own_page_and_reloading_it_sends_nothing(platform):
+    _app, fake, client = platform
+    posted = client.post("/explore", data={"csrf_token": "csrf-token", "method": "GET",
+                                           "path": "/accounts/api/me", "environment": "",
+                                           "headers": "", "body": ""})
+    assert posted.status_code == 303
+    location = posted.headers["Location"]
+    assert location.startswith("/explore?result=")
+    before = len(fake.calls)
+    for _ in range(2):  # shown, then reloaded
+        page = client.get(location).get_data(as_text=True)
+        assert 'id="explore-status">200<' in page and "GET /accounts/api/me" in page
+    assert len(fake.calls) == before
+    gone = client.get("/explore?result=not-one-of-yours")
+    assert gone.status_code == 404 and "no longer kept" in gone.get_data(as_text=True)
 
 
 def explorer_calls(fake) -> list[dict]:

@@ -187,3 +187,16 @@ def test_with_only_openid_the_dashboard_does_not_contradict_itself(sandbox_lab):
     assert "Ask for more access" in text
     assert 'id="environments"' not in page  # nothing said about environments it cannot read
     assert rows_of(page, "jwt-payload")["aud"][0]  # the ID token is there all the same
+
+
+def test_without_a_refresh_token_refresh_now_is_not_offered_and_refusing_keeps_you_in(
+        sandbox_lab):
+    browser = sandbox_lab.signed_in("developer", scope="openid profile")
+    page = browser.get(sandbox_lab.url + "/access").text
+    assert "Refresh now" not in page.split('id="no-refresh"')[0].split('id="tokens"')[1]
+    assert "holds no refresh token" in page
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    refused = browser.post(sandbox_lab.url + "/access/refresh", data={"csrf_token": csrf},
+                           allow_redirects=False)
+    assert refused.status_code == 409 and "no refresh token" in refused.text
+    assert browser.get(sandbox_lab.url + "/session.json").json()["authenticated"] is True
