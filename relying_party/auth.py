@@ -25,7 +25,7 @@ from .web import csrf, trace
 from .web.guards import signed_in
 from .web.problem import Problem
 from .web.redirects import same_origin_path
-from .web.sessions import browser_id
+from .web.sessions import browser_id, grant_for
 from .web.trace import record, trace_key
 
 bp = Blueprint("auth", __name__)
@@ -107,7 +107,7 @@ def callback():
     current_app.session_interface.regenerate(session)
     session.clear()
     session.update(browser=flow["browser"], trace_id=trace_id or secrets.token_urlsafe(16))
-    grant_id = secrets.token_urlsafe(24)
+    grant_id = grant_for(session.sid, current_app.config["SECRET_KEY"])
     svc.tokens.save(grant_id, result.tokens)
     claims = result.report.claims
     info = result.userinfo

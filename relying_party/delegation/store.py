@@ -96,6 +96,11 @@ class Store:
     def get(self, key: str):
         raise NotImplementedError
 
+    def get_many(self, keys: list[str]) -> list:
+        """The values at ``keys``, in their order (None for each that is absent), in one
+        round trip where the backend allows it."""
+        return [self.get(key) for key in keys]
+
     def set(self, key: str, value, timeout: int) -> None:
         raise NotImplementedError
 
@@ -329,6 +334,11 @@ class RedisStore(Store):
         with self._answering():
             raw = self.client.get(self.prefix + key)
         return self.sealer.open(raw) if raw is not None else None
+
+    def get_many(self, keys):
+        with self._answering():
+            raws = self.client.mget([self.prefix + key for key in keys])
+        return [self.sealer.open(raw) if raw is not None else None for raw in raws]
 
     def set(self, key, value, timeout):
         with self._answering():

@@ -15,6 +15,8 @@ from ..anypoint.models import TokenSet
 from .store import Store
 
 NO_TOKENS = "the app holds no tokens for this delegation"
+#: ``fresh``'s ``seen`` when the caller has not read the token set.
+UNREAD = object()
 KEEP_SECONDS = 12 * 3600  # the default absolute session lifetime (SESSION_MAX_HOURS)
 
 
@@ -36,7 +38,11 @@ class TokenStore:
         return f"tokens:{grant_id}"
 
     def load(self, grant_id: str) -> TokenSet | None:
-        data = self.store.get(self.key(grant_id))
+        return self.parse(self.store.get(self.key(grant_id)))
+
+    @staticmethod
+    def parse(data: dict | None) -> TokenSet | None:
+        """A token set as stored (read by ``load``, or by a caller that read its key)."""
         return TokenSet.from_dict(data) if data else None
 
     def save(self, grant_id: str, tokens: TokenSet) -> None:
@@ -51,16 +57,21 @@ class TokenStore:
         return left is not None and left <= self.margin
 
     def fresh(self, grant_id: str, force: bool = False,
-              rejected: TokenSet | None = None) -> TokenSet:
+              rejected: TokenSet | None = None, seen=UNREAD) -> TokenSet:
         """The current token set, refreshed first when due (or when ``force``). ``rejected`` is
         the set whose access token the platform refused: it is refreshed only if it is still
         the current one (a request that met a 401 just after another refreshed uses the new
-        one: one refresh per expiry, however many requests met it).
+        one: one refresh per expiry, however many requests met it). ``seen`` is the token set
+        as the caller just read it (None: there was none), to save reading it again; a refresh
+        reads it again under the lock all the same.
 
         Raises DelegationEnded when there is no token set, or it expired with no refresh token;
         whatever ``refresh`` raises (DelegationEnded on invalid_grant, PlatformUnavailable…).
         """
-        seen = rejected or self.load(grant_id)
+        if rejected is not None:
+            seen = rejected
+        elif seen is UNREAD:
+            seen = self.load(grant_id)
         if seen is None:
             raise DelegationEnded(NO_TOKENS)
         if not force and rejected is None and not self.due(seen):

@@ -7,11 +7,11 @@ due, or a 401 that says why there is none.
 
 from __future__ import annotations
 
-from flask import request, session, url_for
+from flask import g, request, session, url_for
 
 from ..anypoint.errors import DelegationEnded
 from ..anypoint.models import TokenSet
-from ..delegation.tokens import NO_TOKENS
+from ..delegation.tokens import NO_TOKENS, UNREAD
 from ..services import services
 from .problem import Problem
 
@@ -58,10 +58,21 @@ def current_tokens(refresh: bool = True) -> TokenSet | None:
     """
     if not signed_in():
         return None
-    tokens = services().tokens
-    if refresh:
-        return tokens.fresh(session["grant_id"])
-    return tokens.load(session["grant_id"])
+    tokens, grant_id = services().tokens, session["grant_id"]
+    read = prefetched_tokens(grant_id)
+    if read is UNREAD:
+        return tokens.fresh(grant_id) if refresh else tokens.load(grant_id)
+    return tokens.fresh(grant_id, seen=read) if refresh else read
+
+
+def prefetched_tokens(grant_id: str):
+    """The delegation's token set as read with the session (``web.sessions``), once: a later
+    call in the same request reads it again, for the request may have changed it since.
+    UNREAD when it was not read with the session."""
+    read = g.pop("prefetched_tokens", None)
+    if read is None or read[0] != grant_id:
+        return UNREAD
+    return services().tokens.parse(read[1])
 
 
 def end_delegation(reason: str) -> None:

@@ -18,6 +18,9 @@ app serves again as soon as the store answers, without a restart.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import logging
 import os
 import secrets
@@ -25,11 +28,12 @@ from datetime import timedelta
 
 import redis
 from cachelib.base import BaseCache
-from flask import Flask, g, request, session
+from flask import Flask, current_app, g, request, session
 from flask_session.cachelib import CacheLibSessionInterface
 
 from .. import clock
 from ..delegation.store import FileStore, RedisStore, Sealer, Store, StoreUnavailable
+from ..delegation.tokens import TokenStore
 from ..settings import Settings
 from .guards import end_delegation
 
@@ -62,10 +66,28 @@ class StoreCache(BaseCache):
         return True
 
 
+def grant_for(sid: str, secret: str) -> str:
+    """The id of the delegation a sign-in starts in the session ``sid`` (a new sid at each
+    sign-in): derived from it with the app's secret, so that the session and its token set can
+    be read together, in one round trip, without the one naming the other."""
+    digest = hmac.new(secret.encode(), b"grant:" + sid.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
 class ResilientSessionInterface(CacheLibSessionInterface):
     """Flask-Session's interface, except that a store that does not answer gives an empty
     session marked ``g.store_down`` (the page then says so) instead of an exception that no
-    error page could render, and saving is then skipped."""
+    error page could render, and saving is then skipped. The session is read together with
+    the token set of the delegation its sid would hold (``grant_for``), kept in
+    ``g.prefetched_tokens`` for ``web.guards.current_tokens``."""
+
+    def _retrieve_session_data(self, store_id: str):
+        sid = store_id[len(self.key_prefix):]
+        grant_id = grant_for(sid, current_app.config["SECRET_KEY"])
+        data, tokens = self.cache.store.get_many([store_id, TokenStore.key(grant_id)])
+        if data is not None:
+            g.prefetched_tokens = (grant_id, tokens)
+        return data
 
     def open_session(self, app, request):
         try:

@@ -199,3 +199,24 @@ def test_redis_session_backend(lab, redis_url, redis_prefix):
     assert any(k.startswith(redis_prefix + "session:") for k in keys)
     assert any(k.startswith(redis_prefix + "tokens:") for k in keys)
     assert post(rp, "/access/refresh").json()["tokens"]["refresh_count"] == 1
+
+
+@pytest.mark.redis
+def test_a_page_reads_its_session_and_token_set_in_one_round_trip(lab, redis_url, redis_prefix,
+                                                                  monkeypatch):
+    """The token set's key is derived from the session's id (``web.sessions.grant_for``), so
+    both come in one MGET; a refresh in the request is not hidden by what was read first."""
+    rp = lab(SESSION_BACKEND="redis", REDIS_URL=redis_url, REDIS_PREFIX=redis_prefix)
+    rp.sign_in()
+    store = rp.app.extensions["connected_app_lab"].store
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(store, name)
+        monkeypatch.setattr(store, name, lambda keys, _o=original, _n=name: (
+            reads.append((_n, keys)), _o(keys))[1])
+    assert rp.session()["authenticated"] is True
+    assert [(name, [key.split(":")[0] for key in keys]) for name, keys in reads] == [
+        ("get_many", ["session", "tokens"])]
+    refreshed = post(rp, "/access/refresh").json()["tokens"]
+    assert refreshed["refresh_count"] == 1
+    assert rp.session()["expires_at"] == refreshed["expires_at"]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import pathlib
 import threading
+from dataclasses import replace
 
 import pytest
 import redis
@@ -115,6 +116,8 @@ def test_a_redis_lock_that_cannot_be_had_is_store_busy(redis_url, redis_prefix):
 
 def test_a_page_that_cannot_have_the_token_lock_is_a_503_in_words(tmp_path):
     app, fake = platform_app(tmp_path, STORE_LOCK_WAIT_SECONDS="0.2")
+    tokens = app.extensions["connected_app_lab"].tokens
+    tokens.save("grant-1", replace(tokens.load("grant-1"), refresh_token="r-1"))  # refreshable
     store = app.extensions["connected_app_lab"].store
     other_process = FileStore(store.data_dir.rsplit("/", 1)[0], store.sealer)
     release, thread = _held(other_process, "tokens:grant-1")
