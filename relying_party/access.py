@@ -6,16 +6,7 @@ otherwise it keeps the result for one view and answers 303 to ``/access``.
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    get_template_attribute,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import Blueprint, jsonify, redirect, render_template, request, session, url_for
 
 from . import clock
 from .anypoint.errors import PlatformError
@@ -89,9 +80,8 @@ def show():
 
 def report_card():
     """The sign-in's ID token report card, rendered once per delegation (sign-in makes it)."""
-    card = get_template_attribute("access/_report_card.html", "report_card")
-    return fragment(("report-card", session["grant_id"]),
-                    lambda: card(session.get("id_report") or {}))
+    return fragment("access/_report_card.html", "report_card", (session["grant_id"],),
+                    lambda: (session.get("id_report") or {},))
 
 
 @bp.post("/access/refresh")

@@ -3,15 +3,7 @@
 
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    get_template_attribute,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    session,
-)
+from flask import Blueprint, jsonify, redirect, render_template, request, session
 
 from . import clock
 from .anypoint.errors import PlatformError, PlatformUnavailable
@@ -96,9 +88,9 @@ def id_token_card(token: str | None, refresh_count: int, now: float):
     the token, its refresh count or a time it shows reads differently; None without a token."""
     if not token:
         return None
-    card = get_template_attribute("dashboard/_id_token.html", "id_token_card")
-    return fragment(("id-token", token, refresh_count, moments(token, now)),
-                    lambda: card(token_view(token, now), refresh_count))
+    return fragment("dashboard/_id_token.html", "id_token_card",
+                    (token, refresh_count, moments(token, now)),
+                    lambda: (token_view(token, now), refresh_count))
 
 
 @bp.app_template_global()

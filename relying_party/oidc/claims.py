@@ -155,12 +155,6 @@ def segments(token: str | None) -> list[Segment]:
             for name, part in zip(("header", "payload", "signature"), parts, strict=True)]
 
 
-@functools.lru_cache(maxsize=256)
-def _decoded(token: str) -> tuple[dict, dict]:
-    header, claims = decoded(token)
-    return header, claims
-
-
 def moments(token: str | None, now: float) -> tuple[str, ...]:
     """What changes in a token's view as time passes: how long ago or how soon each of its
     times is, as the page says it. A view is the same while these and the token are."""
@@ -181,6 +175,10 @@ def decoded(token: str) -> tuple[dict, dict]:
     if not isinstance(header, dict) or not isinstance(payload, dict):
         return {}, {}
     return header, payload
+
+
+#: :func:`decoded`, remembered for the last tokens shown (its dicts are read, never changed).
+_decoded = functools.lru_cache(maxsize=256)(decoded)
 
 
 def token_view(token: str | None, now: float) -> dict | None:

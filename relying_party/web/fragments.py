@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app, request
+from flask import current_app, get_template_attribute, request
 from markupsafe import Markup
 
 LIMIT = 512
@@ -39,9 +39,13 @@ class Fragments:
         return part
 
 
-def fragment(key: tuple, render: Callable[[], str]) -> Markup:
-    """The current app's part for ``key`` (and the request's script root: parts hold links)."""
-    return current_app.extensions["fragments"].get((request.script_root, *key), render)
+def fragment(template: str, macro: str, key: tuple, arguments: Callable[[], tuple]) -> Markup:
+    """``macro`` of ``template`` called with ``arguments()``, kept for this app under the
+    macro, ``key`` (everything the part shows that its arguments hold) and the request's
+    script root (parts hold links). The arguments are worked out only when it is rendered."""
+    return current_app.extensions["fragments"].get(
+        (request.script_root, template, macro, *key),
+        lambda: get_template_attribute(template, macro)(*arguments()))
 
 
 def init_app(app) -> None:

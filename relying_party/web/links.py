@@ -5,7 +5,7 @@ and person it names (``web.fragments``)."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, get_template_attribute, request, session, url_for
+from flask import Flask, current_app, request, session, url_for
 from markupsafe import Markup
 
 from .fragments import fragment
@@ -25,8 +25,8 @@ def navigation() -> Markup:
     user = session.get("user")
     signed_in, name = bool(user), (user or {}).get("name")
     endpoint = request.endpoint
-    macro = get_template_attribute("_nav.html", "navigation")
-    return fragment(("nav", endpoint, signed_in, name), lambda: macro(endpoint, signed_in, name))
+    return fragment("_nav.html", "navigation", (endpoint, signed_in, name),
+                    lambda: (endpoint, signed_in, name))
 
 
 def init_app(app: Flask) -> None:
