@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.a11y import OVERFLOW, AxeTour
 from tests.support.browser import sign_in_with_scopes, submit_sandbox_sign_in
@@ -176,7 +177,8 @@ def test_the_menu_collapses_at_390_and_opens_by_keyboard(deploy_lab, page, scree
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "nav-toggle"
     page.keyboard.press("Enter")
-    assert deploy.is_visible() and sign_out.is_visible()
+    expect(deploy).to_be_visible()
+    expect(sign_out).to_be_visible()
     assert page.evaluate(OVERFLOW) <= 0
     page.screenshot(path=str(screenshots / "a11y-app-menu-open-390.png"), full_page=True)
     sign_out.focus()
@@ -195,5 +197,5 @@ def test_the_menu_collapses_at_390_and_opens_by_keyboard(deploy_lab, page, scree
     assert page.get_by_role("button", name="Sign out").is_visible()
     console_menu.focus()
     page.keyboard.press("Enter")
-    assert links.first.is_visible()
+    expect(links.first).to_be_visible()
     page.screenshot(path=str(screenshots / "a11y-console-menu-open-390.png"), full_page=True)

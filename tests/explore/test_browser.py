@@ -8,6 +8,7 @@ Screenshots go to test-output/screenshots/explore-*.png for a person to look at.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import click_nav, sign_in_with_scopes
 from tests.support.labs import LabOnSandbox
@@ -86,6 +87,6 @@ def test_run_a_preset_and_read_the_answer(explore_lab, page, screenshots, width)
     page.wait_for_selector("#explore-refusal")
     assert page.inner_text("#explore-status") == "403"
     assert "read:audit_logs" in page.inner_text("#explore-refusal h3")
-    assert page.locator("#explore-refusal .ask-more").is_visible()
+    expect(page.locator("#explore-refusal .ask-more")).to_be_visible()
     no_sideways_scroll(page)
     shot("04-missing-scope")

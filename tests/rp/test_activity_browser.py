@@ -47,7 +47,7 @@ def test_tokens_and_the_trace_in_a_browser(sandbox_lab, sized_page, screenshots)
 
     sign_in_through_sandbox(page, lab.url, lab.user)
     assert "Organization administrator" in page.inner_text("#role")
-    assert page.locator("#id-token .jwt-h").first.is_visible()
+    expect(page.locator("#id-token .jwt-h").first).to_be_visible()
     assert "(in 59 min)" in page.inner_text("#jwt-payload tr[data-claim=exp]") or \
         "(in 1 h)" in page.inner_text("#jwt-payload tr[data-claim=exp]")
     shot("01-dashboard")
@@ -74,7 +74,7 @@ def test_tokens_and_the_trace_in_a_browser(sandbox_lab, sized_page, screenshots)
     page.goto(lab.url + "/activity")
     first = page.locator("details.exchange").first
     first.locator("summary").click()
-    assert first.locator("pre.http-request").is_visible()
+    expect(first.locator("pre.http-request")).to_be_visible()
     assert first.locator("pre.http-request").inner_text().startswith("POST ")
     titles = page.locator(".trace-group h2").all_inner_texts()
     assert titles[0] == "Token refresh" and titles[-1] == "Provider metadata"

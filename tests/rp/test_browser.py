@@ -6,6 +6,7 @@ Screenshots of every page go to test-output/screenshots/rp-*.png for a person to
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import click_nav, fill_sandbox_sign_in, sign_in_through_sandbox
 
@@ -19,7 +20,7 @@ def test_browser_journey(sandbox_lab, page, screenshots):
         page.screenshot(path=str(screenshots / f"rp-{name}.png"), full_page=True)
 
     page.goto(lab.url + "/")
-    assert page.locator("#sign-in").is_visible()
+    expect(page.locator("#sign-in")).to_be_visible()
     shot("01-home")
     page.click("#sign-in")
     fill_sandbox_sign_in(page, lab.user)

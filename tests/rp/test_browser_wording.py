@@ -10,6 +10,7 @@ Screenshots go to test-output/screenshots/wording-<step>-<width>.png.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import submit_sandbox_sign_in
 
@@ -77,8 +78,8 @@ def test_the_right_words_at_the_right_time(sandbox_lab, narrow_or_wide, screensh
     page.goto(f"{lab.url}/login?scope={ASK.replace(' ', '+')}+view:environment")
     page.wait_for_selector("#consent-more")
     new = page.locator('li[data-scope="view:environment"] .tag-new')
-    assert new.is_visible()
-    assert page.locator('li[data-scope="openid"] .tag-granted').is_visible()
+    expect(new).to_be_visible()
+    expect(page.locator('li[data-scope="openid"] .tag-granted')).to_be_visible()
     shot("04-consent-more")
     page.click("button[name=decision][value=allow]")
     page.wait_for_url(lab.url + "/")

@@ -5,6 +5,7 @@ import re
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.support.browser import open_sandbox_authorize, submit_sandbox_sign_in
 
@@ -29,12 +30,12 @@ def test_admin_console_and_profile(sandbox, page, screenshots):
     assert me.status_code == 200
 
     page.goto(f"{sandbox.url}/console/access-management/connected-apps/")
-    assert page.get_by_role("heading", name="Connected Apps").is_visible()
-    assert page.get_by_role("link", name="Connected App Lab").is_visible()
+    expect(page.get_by_role("heading", name="Connected Apps")).to_be_visible()
+    expect(page.get_by_role("link", name="Connected App Lab")).to_be_visible()
     page.screenshot(path=str(screenshots / "sandbox-connected-apps.png"), full_page=True)
 
     page.get_by_role("link", name="Authorizations").first.click()
-    assert page.get_by_role("row", name=re.compile("Alex Rivera")).is_visible()
+    expect(page.get_by_role("row", name=re.compile("Alex Rivera"))).to_be_visible()
     page.screenshot(path=str(screenshots / "sandbox-app-authorizations.png"), full_page=True)
 
     page.goto(f"{sandbox.url}/console/access-management/connected-apps/new?kind=user")
@@ -42,19 +43,19 @@ def test_admin_console_and_profile(sandbox, page, screenshots):
     page.fill("textarea[name=redirect_uris]", "http://localhost:7000/callback")
     page.check("input[name=scope][value=openid]")
     page.get_by_role("button", name="Create app").click()
-    assert page.get_by_text("Release Notes Bot was created").is_visible()
+    expect(page.get_by_text("Release Notes Bot was created")).to_be_visible()
 
     page.goto(f"{sandbox.url}/console/audit-log/")
-    assert page.get_by_role("heading", name="Audit log").is_visible()
-    assert page.get_by_text(re.compile(r"Showing 1–\d+ of \d+ entries")).is_visible()
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Showing 1–\d+ of \d+ entries"))).to_be_visible()
     page.screenshot(path=str(screenshots / "sandbox-audit-log.png"), full_page=True)
 
     page.goto(f"{sandbox.url}/console/profile/connected-apps")
-    assert page.get_by_role("heading", name="Connected App Lab").is_visible()
+    expect(page.get_by_role("heading", name="Connected App Lab")).to_be_visible()
     assert page.get_by_text("Last used Never").count() == 0
     page.screenshot(path=str(screenshots / "sandbox-profile.png"), full_page=True)
     page.get_by_role("button", name="Revoke").click()
     page.locator("#confirm-revoke-button").click()  # the confirmation step (see test_confirmations)
-    assert page.get_by_text("no longer has access").is_visible()
+    expect(page.get_by_text("no longer has access")).to_be_visible()
     assert requests.get(f"{sandbox.url}/console/profile/connected-apps", timeout=5,
                         allow_redirects=False).status_code == 302

@@ -1,6 +1,7 @@
 """The sign-in and consent pages in real Chromium, with screenshots for a person to review."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import open_sandbox_authorize
 
@@ -13,24 +14,24 @@ def test_sign_in_and_consent_pages(sandbox, page, screenshots):
                            "%20read:applications%20create:applications%20view:environment",
                            state="browser-state")
     assert page.title().startswith("Sign in")
-    assert page.get_by_text("Connected App Lab").is_visible()
+    expect(page.get_by_text("Connected App Lab")).to_be_visible()
     page.screenshot(path=str(screenshots / "sandbox-signin.png"), full_page=True)
 
     page.fill("input[name=username]", user["username"])
     page.fill("input[name=password]", "wrong password")
     page.click("button[type=submit]")
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     page.fill("input[name=password]", user["password"])
     page.click("button[type=submit]")
 
     page.wait_for_url("**/consent")
-    assert page.get_by_text("Deploy new applications to your environments").is_visible()
-    assert page.locator("button[name=decision][value=allow]").is_visible()
-    assert page.locator("button[name=decision][value=deny]").is_visible()
+    expect(page.get_by_text("Deploy new applications to your environments")).to_be_visible()
+    expect(page.locator("button[name=decision][value=allow]")).to_be_visible()
+    expect(page.locator("button[name=decision][value=deny]")).to_be_visible()
     page.screenshot(path=str(screenshots / "sandbox-consent.png"), full_page=True)
 
     with page.expect_request(sandbox.callback + "**") as callback:
         page.click("button[name=decision][value=allow]")
     url = callback.value.url
     assert "code=" in url and "state=browser-state" in url and "iss=" in url
-    assert page.get_by_text("callback reached").is_visible()
+    expect(page.get_by_text("callback reached")).to_be_visible()
