@@ -3,9 +3,10 @@
 Holds what must not sit in the session record itself because several requests update it at once:
 the token set of a delegation, sign-in flows, the protocol trace and the lab's history. It is a
 store, not a cache: a value stays until its own timeout or until it is deleted, however many
-others there are. Besides values, a key can hold a capped log (``append``, ``entries``): each
-entry is written on its own, never the whole log again (a Redis list; a file appended a line at
-a time), for the protocol trace that every platform call adds to.
+others there are. Besides values, a key can hold a capped log (``append``, ``append_all``,
+``entries``): each batch of entries is written as one sealed item, never the whole log again (a
+Redis list; a file appended a line at a time), for the protocol trace that every request adds
+to. A value can also be *taken* (``take``): read and removed in one step, for what works once.
 
 Values and entries are JSON-able, and sealed (:class:`Sealer`: authenticated encryption) before
 they are written, so a copy of the files or a Redis dump reveals no token. The lock is
@@ -24,6 +25,7 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -107,6 +109,14 @@ class Store:
     def delete(self, key: str) -> None:
         raise NotImplementedError
 
+    def take(self, key: str):
+        """The value at ``key``, removed in the same step: of requests taking it at once,
+        one gets it and the others None (a sign-in answer is used once)."""
+        with self.lock(key):
+            value = self.get(key)
+            self.delete(key)
+            return value
+
     def lock(self, key: str) -> contextlib.AbstractContextManager:
         raise NotImplementedError
 
@@ -122,11 +132,13 @@ class Store:
 
     def append(self, key: str, entry, limit: int, timeout: int) -> None:
         """Add ``entry`` to the log at ``key`` (which then lives ``timeout`` seconds more);
-        only the newest ``limit`` entries are kept. Writes the entry alone: no lock, no read."""
+        the newest ``limit`` items (each a batch of at least one entry) are kept. Writes the
+        entry alone: no lock, no read."""
         self.append_all(key, [entry], limit, timeout)
 
     def append_all(self, key: str, entries: list, limit: int, timeout: int) -> None:
-        """Add ``entries`` (oldest first) to the log at ``key`` in one write, as ``append``."""
+        """Add ``entries`` (oldest first) to the log at ``key`` as one sealed item, in one
+        write, as ``append``."""
         raise NotImplementedError
 
     def entries(self, key: str, limit: int) -> list:
@@ -175,17 +187,35 @@ class FileStore(Store):
     def get(self, key):
         return self._read(self._path(key))
 
+    def take(self, key):
+        """Renaming the file away is the one step only one taker can win."""
+        path = self._path(key)
+        taken = _own_name(path, ".taken")
+        try:
+            os.rename(path, taken)
+        except FileNotFoundError:
+            return None
+        try:
+            return self._read(taken)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(taken)
+
     def set(self, key, value, timeout):
         record = json.dumps({"expires": self.clock() + max(timeout, 1),
-                             "value": self.sealer.seal(value)})
+                             "value": self.sealer.seal(value)}).encode()
+        path = self._path(key)
+        temporary = _own_name(path, ".tmp")
         try:
-            handle, temporary = tempfile.mkstemp(dir=self.data_dir, suffix=".tmp")
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         except OSError as error:
             raise StoreUnavailable(f"the store's folder refuses new files ({error})") from None
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as target:
-                target.write(record)
-            os.replace(temporary, self._path(key))  # readers see the old value or the new one
+            try:
+                os.write(handle, record)
+            finally:
+                os.close(handle)
+            os.replace(temporary, path)  # readers see the old value or the new one
         except BaseException as error:
             with contextlib.suppress(FileNotFoundError):
                 os.remove(temporary)
@@ -199,11 +229,11 @@ class FileStore(Store):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(path)
 
-    # A log is a file of sealed entries, one per line, oldest first; its modification time is
-    # set to when it expires, so one stat says whether it is alive.
+    # A log is a file of sealed batches of entries, one per line, oldest first; its
+    # modification time is set to when it expires, so one stat says whether it is alive.
     def append_all(self, key, entries, limit, timeout):
         path = self._log_path(key)
-        lines = "".join(self.sealer.seal(entry) + "\n" for entry in entries).encode()
+        lines = (self.sealer.seal(list(entries)) + "\n").encode()
         try:
             handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             try:
@@ -253,8 +283,7 @@ class FileStore(Store):
 
     def entries(self, key, limit):
         lines = self._log_lines(self._log_path(key))[-limit:]
-        opened = (self.sealer.open(line) for line in reversed(lines) if line)
-        return [entry for entry in opened if entry is not None]
+        return _newest_first((self.sealer.open(line) for line in reversed(lines) if line), limit)
 
     def _count_write(self) -> None:
         self._writes += 1
@@ -262,7 +291,8 @@ class FileStore(Store):
             self.purge()
 
     def purge(self) -> int:
-        """Remove every expired entry (and write leftovers older than an hour); the count."""
+        """Remove every expired entry (and write or take leftovers older than an hour); the
+    count."""
         removed = 0
         for entry in os.scandir(self.data_dir):
             if entry.name.endswith(".json"):
@@ -272,7 +302,7 @@ class FileStore(Store):
                     if entry.stat().st_mtime <= self.clock():
                         os.remove(entry.path)
                         removed += 1
-            elif entry.name.endswith(".tmp"):
+            elif entry.name.endswith((".tmp", ".taken")):  # a writer or taker that died
                 with contextlib.suppress(FileNotFoundError):  # renamed by its writer meanwhile
                     if entry.stat().st_mtime < self.clock() - 3600:
                         os.remove(entry.path)
@@ -302,6 +332,25 @@ class FileStore(Store):
         finally:
             os.remove(path)  # before unlocking, so a waiter on this file starts again
             handle.close()
+
+
+def _newest_first(batches, limit: int) -> list:
+    """The entries of opened log items (each a batch, oldest first, or one entry as logs
+    written before batches held), newest item first, as one list of at most ``limit``."""
+    found: list = []
+    for batch in batches:
+        if isinstance(batch, list):
+            found.extend(reversed(batch))
+        elif batch is not None:
+            found.append(batch)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def _own_name(path: str, suffix: str) -> str:
+    """A name beside ``path`` that no other process or thread uses at the same time."""
+    return f"{path}.{os.getpid()}-{threading.get_ident()}{suffix}"
 
 
 def _same_file(handle, path: str) -> bool:
@@ -348,11 +397,16 @@ class RedisStore(Store):
         with self._answering():
             self.client.delete(self.prefix + key, self.prefix + "log:" + key)
 
+    def take(self, key):
+        with self._answering():
+            raw = self.client.getdel(self.prefix + key)
+        return self.sealer.open(raw) if raw is not None else None
+
     def append_all(self, key, entries, limit, timeout):
         name = self.prefix + "log:" + key
         with self._answering():
             pipe = self.client.pipeline(transaction=True)
-            pipe.lpush(name, *(self.sealer.seal(entry) for entry in entries))  # newest at head
+            pipe.lpush(name, self.sealer.seal(list(entries)))  # the newest batch at the head
             pipe.ltrim(name, 0, limit - 1)
             pipe.expire(name, max(int(timeout), 1))
             pipe.execute()
@@ -360,8 +414,7 @@ class RedisStore(Store):
     def entries(self, key, limit):
         with self._answering():
             raw = self.client.lrange(self.prefix + "log:" + key, 0, limit - 1)
-        opened = (self.sealer.open(item) for item in raw)
-        return [entry for entry in opened if entry is not None]
+        return _newest_first((self.sealer.open(item) for item in raw), limit)
 
     def ping(self) -> None:
         """StoreUnavailable unless Redis answers now."""

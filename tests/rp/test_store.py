@@ -271,3 +271,74 @@ def test_concurrent_appends_lose_nothing_between_trims(log_store):
     found = store.entries("trace:c", 1000)
     assert sorted((e["thread"], e["n"]) for e in found) == [(t, n) for t in range(6)
                                                             for n in range(50)]
+
+
+def test_a_batch_is_one_sealed_item_and_logs_of_single_entries_still_read(log_store):
+    """A request's entries are sealed together, as one line or list item; an item that holds
+    one entry (as logs were written before batches) reads as that entry, in its place."""
+    store, _clock = log_store
+    if isinstance(store, FileStore):
+        with open(store._log_path("trace:m"), "a", encoding="utf-8") as log:
+            log.write(SEALER.seal({"n": 0}) + "\n")
+        os.utime(store._log_path("trace:m"), (0, 4_000_000_000))
+    else:
+        store.client.lpush(store.prefix + "log:trace:m", SEALER.seal({"n": 0}))
+    store.append_all("trace:m", [{"n": 1}, {"n": 2}, {"n": 3}], 10, 3600)
+    if isinstance(store, FileStore):
+        items = pathlib.Path(store._log_path("trace:m")).read_bytes().splitlines()
+    else:
+        items = store.client.lrange(store.prefix + "log:trace:m", 0, -1)
+    assert len(items) == 2
+    assert [entry["n"] for entry in store.entries("trace:m", 10)] == [3, 2, 1, 0]
+    assert [entry["n"] for entry in store.entries("trace:m", 2)] == [3, 2]
+
+
+# -- taking a value (a sign-in flow works once) -----------------------------------------------
+
+@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
+def value_store(request, tmp_path):
+    if request.param == "files":
+        yield FileStore(str(tmp_path), SEALER)
+        return
+    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
+    yield RedisStore(client, SEALER, request.getfixturevalue("redis_prefix"))
+    client.close()
+
+
+def test_a_taken_value_is_gone_and_only_one_of_many_takers_gets_it(value_store):
+    store = value_store
+    store.set("flow:t", {"state": "t"}, 60)
+    assert store.take("flow:t") == {"state": "t"}
+    assert store.take("flow:t") is None and store.get("flow:t") is None
+    assert store.take("flow:never") is None
+
+    for round_ in range(20):
+        store.set(f"flow:{round_}", {"round": round_}, 60)
+        start, got = threading.Barrier(4), []
+
+        def take(key=f"flow:{round_}", start=start, got=got):
+            start.wait()
+            got.append(store.take(key))
+
+        takers = [threading.Thread(target=take) for _ in range(4)]
+        for taker in takers:
+            taker.start()
+        for taker in takers:
+            taker.join()
+        assert sorted(got, key=lambda value: value is None) == [{"round": round_}, None, None,
+                                                                 None]
+    if isinstance(store, FileStore):
+        assert os.listdir(pathlib.Path(store.data_dir)) == []  # nothing taken is left behind
+
+
+def test_an_expired_value_cannot_be_taken_and_leftovers_of_a_taker_are_swept(tmp_path):
+    clock = Clock()
+    store = FileStore(str(tmp_path), SEALER, clock=clock)
+    store.set("flow:old", {"state": "old"}, 60)
+    clock.now += 61
+    assert store.take("flow:old") is None
+    leftover = pathlib.Path(store._path("flow:x") + ".123-456.taken")  # a taker that died
+    leftover.write_text("{}")
+    os.utime(leftover, (clock.now - 7200, clock.now - 7200))
+    store.purge()
+    assert os.listdir(tmp_path / "data") == []
