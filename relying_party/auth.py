@@ -40,16 +40,18 @@ def take_flow(state: str) -> dict | None:
 
     Flows live in the store, each under its own key, not in the session record: a request that
     was in flight while ``/login`` ran would otherwise write the session back without the flow.
+    The key names the browser, so an answer brought by another browser takes nothing.
     """
     if not state or len(state) > 128:
         return None
-    store = services().store
-    with store.lock(FLOW_KEY + state):
-        flow = store.get(FLOW_KEY + state)
-        if flow is None or flow.get("browser") != session.get("browser"):
-            return None
-        store.delete(FLOW_KEY + state)
+    flow = services().store.take(flow_key(session.get("browser", ""), state))
+    if flow is None or flow.get("browser") != session.get("browser"):
+        return None
     return flow
+
+
+def flow_key(browser: str, state: str) -> str:
+    return f"{FLOW_KEY}{browser}:{state}"
 
 
 def requested_scopes(metadata) -> tuple[str, ...]:
@@ -80,7 +82,7 @@ def login():
     scopes = requested_scopes(metadata)
     flow = new_flow(scopes, same_origin_path(request.args.get("next"), svc.settings.origin))
     flow["browser"] = browser_id()
-    svc.store.set(FLOW_KEY + flow["state"], flow, FLOW_SECONDS)
+    svc.store.set(flow_key(flow["browser"], flow["state"]), flow, FLOW_SECONDS)
     target = authorization_url(metadata, svc.settings, flow)
     record(Exchange.build("authorize redirect", "GET", target, 302, None,
                           request={"scope": list(scopes)}))
@@ -101,7 +103,7 @@ def callback():
                       "This sign-in answer does not belong to a sign-in started in this browser, "
                       "or it was already used or is too old. You are still signed out.",
                       "invalid_state")
-    result = signin.complete(params, flow, svc)
+    result = signin.complete(params, flow, svc, signed_in=signed_in())
     previous = session.get("grant_id")
     trace_id = session.get("trace_id")
     current_app.session_interface.regenerate(session)

@@ -50,16 +50,21 @@ def check_issuer_parameter(params: dict, services: Services) -> None:
                      "It was ignored.", "wrong_iss")
 
 
-def complete(params: dict, flow: dict, services: Services) -> SignIn:
-    """Run the callback checks for ``flow`` and exchange the code; see the module docstring."""
+def complete(params: dict, flow: dict, services: Services, signed_in: bool = False) -> SignIn:
+    """Run the callback checks for ``flow`` and exchange the code; see the module docstring.
+    ``signed_in``: the browser is signed in already (a refused answer leaves that as it is)."""
     settings, provider, client = services.settings, services.provider, services.client
     check_issuer_parameter(params, services)
     if params.get("error"):
+        standing = ("Your earlier sign-in here is unchanged." if signed_in
+                    else "You are still signed out.")
         if params["error"] == "access_denied":
-            raise failed("You chose not to give this app access, so you are still signed out. "
-                         "You can start again whenever you like.", "access_denied", 403)
-        raise failed("The provider refused the sign-in "
-                     f"({params['error'][:60]}). You are still signed out.", "provider_error")
+            raise failed("You chose not to give this app access, or your organization has not "
+                         "approved it (administrators approve connected apps under Access "
+                         f"Management › Connected Apps). {standing} You can start again "
+                         "whenever you like.", "access_denied", 403)
+        raise failed(f"The provider refused the sign-in ({params['error'][:60]}). {standing}",
+                     "provider_error")
     code = params.get("code")
     if not code:
         raise failed("The provider's answer had no authorization code.", "missing_code")

@@ -206,6 +206,22 @@ def test_declined_consent_is_a_403_page(lab):
         "error": "access_denied", "state": state, "iss": rp.op.issuer})
     assert_rejected(rp, response, 403)
     assert "chose not to give this app access" in response.text
+    assert "You are still signed out." in response.text
+
+
+def test_a_declined_sign_in_while_signed_in_keeps_the_earlier_one_and_says_so(lab):
+    """Ask for more access, declined (by the person or the organization's policy): the page
+    does not claim you are signed out, and you are not."""
+    rp = lab()
+    rp.sign_in()
+    callback = rp.start_login()
+    state = callback.split("state=")[1].split("&")[0]
+    response = rp.browser.get(callback.split("?")[0], params={
+        "error": "access_denied", "state": state, "iss": rp.op.issuer})
+    assert response.status_code == 403
+    assert "Your earlier sign-in here is unchanged." in response.text
+    assert "still signed out" not in response.text
+    assert rp.session()["authenticated"] is True
 
 
 def test_foreign_state_rejected(lab):
@@ -262,3 +278,18 @@ def test_client_secret_post_when_only_offered(lab):
     rp = lab()
     rp.op.knobs["auth_methods"] = ["client_secret_post"]
     assert rp.sign_in().status_code == 200
+
+
+def test_an_answer_brought_by_another_browser_does_not_use_up_the_sign_in(lab):
+    """Login CSRF: another browser (with a session of its own) that opens this browser's
+    callback first is refused, and this browser's sign-in still completes."""
+    rp = lab()
+    callback = rp.start_login()
+    other = requests.Session()
+    rp.start_login(other)  # the other browser has a browser id and a flow of its own
+    response = other.get(callback)
+    assert response.status_code == 400 and "does not belong" in response.text
+    assert other.get(rp.url + "/session.json").json()["authenticated"] is False
+    assert rp.browser.get(callback).status_code == 200
+    assert rp.session()["authenticated"] is True
+    other.close()
