@@ -1,6 +1,6 @@
 """The one module that talks HTTP to the OpenID provider and the Anypoint Platform.
 
-One ``requests.Session`` per app, shared by its threads: its connections to the provider and the
+One :class:`DirectSession` per app, shared by its threads: its connections to the provider and the
 platform are kept open between calls (up to ``POOL_SIZE`` per host) and it keeps no cookies (what
 one user's call was told must not ride along with another's). A User-Agent, (connect, read)
 timeouts and a whole-call deadline on every call (``deadlines``: no call outlives ``deadline``
@@ -33,7 +33,13 @@ from typing import TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 import requests
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import (
+    DecodeError,
+    NewConnectionError,
+    ProtocolError,
+    ReadTimeoutError,
+    SSLError,
+)
 
 from . import deadlines
 from .deadlines import DeadlineAdapter
@@ -129,6 +135,50 @@ def _under(url: str, base_url: str) -> bool:
             and (target.path + "/").startswith(prefix))
 
 
+class DirectSession(requests.Session):
+    """A ``requests.Session`` whose ``request`` sends straight through its adapter: what this
+    client never uses is not done on every call — no cookie jar (nothing one user's call was
+    told may ride along with another's), no auth objects, hooks or redirects
+    (``allow_redirects`` must be False), no environment lookups (proxies and CA bundle are
+    passed in). The answer is a ``requests.Response`` as before, its body read unless
+    ``stream``, and the exceptions are requests' own."""
+
+    def request(self, method, url, *, params=None, headers=None, data=None, json=None,
+                timeout=None, allow_redirects=False, proxies=None, verify=True, stream=False,
+                **unsupported):
+        if unsupported or allow_redirects:
+            raise TypeError(f"DirectSession does not support {sorted(unsupported) or 'redirects'}")
+        merged = {**self.headers, **(headers or {})}
+        prepared = requests.PreparedRequest()
+        prepared.prepare_method(method)
+        prepared.prepare_url(url, params)
+        prepared.prepare_headers({name: value for name, value in merged.items()
+                                  if value is not None})
+        prepared.prepare_body(data, None, json)
+        response = self.get_adapter(url).send(prepared, stream=stream, timeout=timeout,
+                                              verify=verify, proxies=proxies or {}, cert=None)
+        if not stream:
+            _read_body(response)  # now, inside the call's deadline
+        return response
+
+
+def _read_body(response: requests.Response) -> None:
+    """Read the whole body into ``response.content`` at once, raising what requests raises
+    when it reads a body in pieces."""
+    try:
+        response._content = response.raw.read(decode_content=True) or b""
+    except ProtocolError as error:
+        raise requests.exceptions.ChunkedEncodingError(error) from None
+    except DecodeError as error:
+        raise requests.exceptions.ContentDecodingError(error) from None
+    except ReadTimeoutError as error:
+        raise requests.ConnectionError(error) from None
+    except SSLError as error:
+        raise requests.exceptions.SSLError(error) from None
+    response._content_consumed = True
+    response.raw.release_conn()
+
+
 class AnypointClient:
     """HTTP to the provider (endpoints from discovery) and the platform (paths under base_url)."""
 
@@ -144,7 +194,7 @@ class AnypointClient:
         #: The longest any one call may take, whole (an upload: as long as its budget allows).
         self.deadline = deadline
         self.recorder = recorder
-        self.http = requests.Session()
+        self.http = DirectSession()
         self.http.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
         adapter = DeadlineAdapter(pool_connections=4, pool_maxsize=POOL_SIZE)
         self.http.mount("http://", adapter)

@@ -8,9 +8,10 @@ it keeps no cookie a platform answer sets (one user's call must not carry it int
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from flask import Flask, jsonify, make_response, request
 
-from relying_party.anypoint.client import POOL_SIZE, USER_AGENT, AnypointClient
+from relying_party.anypoint.client import POOL_SIZE, USER_AGENT, AnypointClient, DirectSession
 from tests.support.live import serve
 
 
@@ -77,3 +78,13 @@ def test_the_client_keeps_no_cookies_and_shares_its_pool_between_threads():
     finally:
         client.http.close()
         stub.stop()
+
+
+def test_the_session_refuses_what_it_does_not_do_instead_of_ignoring_it():
+    """Redirects, files= and auth= are not done by the client's session: asked for, it says
+    so rather than sending something else."""
+    session = DirectSession()
+    for asked in ({"allow_redirects": True}, {"files": {"f": b"x"}}, {"auth": ("a", "b")}):
+        with pytest.raises(TypeError, match="does not support"):
+            session.request("GET", "http://127.0.0.1:9/never", **asked)
+    session.close()
