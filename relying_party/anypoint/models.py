@@ -8,7 +8,7 @@ into a PlatformError, the 502 page).
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 
 from .. import clock
@@ -156,7 +156,8 @@ class TokenSet:
         return self.expires_at - (now or clock.now())
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """The fields as a plain dict (every value is immutable: no deep copy needed)."""
+        return {item.name: getattr(self, item.name) for item in fields(self)}
 
     @classmethod
     def from_dict(cls, data: dict) -> TokenSet:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from joserfc import jwk, jws
 from joserfc.errors import JoseError
@@ -44,7 +44,8 @@ class IdTokenReport:
 
     def to_dict(self) -> dict:
         return {"ok": self.ok, "header": self.header, "claims": self.claims,
-                "steps": [asdict(step) for step in self.steps]}
+                "steps": [{"name": step.name, "passed": step.passed, "detail": step.detail}
+                          for step in self.steps]}
 
 
 def _candidate_keys(jwks: dict, alg: str, kid: str | None) -> list[dict]:
