@@ -121,6 +121,29 @@ def test_admin_pages_and_the_console(deploy_lab, page, tour):
     tour.assert_clean()
 
 
+def test_a_sign_in_the_organization_has_not_approved(deploy_lab, page, tour):
+    """The admin restricts the organization's connected apps in the console; the next sign-in
+    stops at the sandbox's "not approved" page, and returning to the app shows its error."""
+    lab = deploy_lab
+    sign_in_with_scopes(page, lab, "admin", "openid profile")
+    page.goto(lab.sandbox.url + "/console/access-management/authorization-policy/")
+    page.check("input[name=policy][value=restricted]")
+    page.uncheck("input[name=internal]")
+    page.get_by_role("button", name="Save policy").click()
+    page.wait_for_selector("text=policy was saved")
+    tour.check("console-policy-restricted")
+
+    page.goto(f"{lab.url}/login?scope=openid+profile+email")
+    page.wait_for_selector("text=is not approved by your organization")
+    tour.check("sandbox-restricted")
+    page.get_by_role("button", name="Return to Connected App Lab").click()
+    page.wait_for_selector("#problem-action")
+    assert page.url.startswith(lab.url)
+    assert "Your earlier sign-in here is unchanged." in page.inner_text("main")
+    tour.check("app-sign-in-not-approved")
+    tour.assert_clean()
+
+
 def deployed(lab, name: str, folder) -> str:
     """Deploy hello-mule as the developer (through the app, with requests) and wait until
     CloudHub says STARTED; the application page's path."""
