@@ -55,7 +55,9 @@ def incoming_form() -> Iterator[IncomingForm | FieldsOnly]:
     if request.mimetype != "multipart/form-data" or not boundary:
         raise Problem(400, "Send the form as the page does", "An upload must be sent as "
                       "multipart/form-data, as the deploy form sends it.", "bad_form")
-    form = IncomingForm(request.stream, length, boundary.encode("latin-1"))
+    # The server's own input stream: IncomingForm never reads past the Content-Length, and
+    # Werkzeug's limited stream around it would copy every chunk twice more on its way.
+    form = IncomingForm(request.environ["wsgi.input"], length, boundary.encode("latin-1"))
     try:
         yield form
     finally:
