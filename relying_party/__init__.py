@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Flask
+from markupsafe import Markup, escape
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .settings import Settings, SettingsError, load_settings
@@ -39,6 +41,12 @@ def _when(epoch: float | None) -> str:
     if not epoch:
         return "—"
     return datetime.fromtimestamp(epoch, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _breakable(name: str) -> Markup:
+    """A scope or other identifier with a line-break opportunity after each ``:`` and ``_``,
+    so a narrow table breaks ``manage:application_settings`` between its words."""
+    return Markup("<wbr>").join(escape(part) for part in re.split(r"(?<=[:_])", str(name)))
 
 
 def _ago(epoch: float | None) -> str:
@@ -113,6 +121,7 @@ def create_app(overrides: dict | None = None, env_file: str | None = ".env") -> 
     budget.init_app(app, settings.platform_deadline_seconds)
     app.jinja_env.filters["when"] = _when
     app.jinja_env.filters["ago"] = _ago
+    app.jinja_env.filters["breakable"] = _breakable
     for module in (dashboard, auth, access, lab, deploy, explore, cicd, activity):
         app.register_blueprint(module.bp)
     return app

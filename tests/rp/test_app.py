@@ -220,3 +220,14 @@ def test_a_page_reads_its_session_and_token_set_in_one_round_trip(lab, redis_url
     refreshed = post(rp, "/access/refresh").json()["tokens"]
     assert refreshed["refresh_count"] == 1
     assert rp.session()["expires_at"] == refreshed["expires_at"]
+
+
+def test_a_scope_name_may_break_only_after_its_colons_and_underscores():
+    """Narrow tables break ``manage:application_settings`` between its words, never inside
+    one; what is not markup stays escaped."""
+    from relying_party import _breakable
+
+    assert str(_breakable("manage:application_settings")) == \
+        "manage:<wbr>application_<wbr>settings"
+    assert str(_breakable("openid")) == "openid"
+    assert str(_breakable("<b>:x")) == "&lt;b&gt;:<wbr>x"

@@ -23,7 +23,7 @@ def test_sign_in_access_refresh_revoke_sign_out(sandbox_lab):
     assert access.status_code == 200
     assert access.headers["Cache-Control"] == "no-store"
     for scope in state["scopes"]:
-        assert f"<code>{scope}</code>" in access.text
+        assert f'<code class="scope-name">{scope}</code>' in access.text.replace("<wbr>", "")
     assert "ID token report card" in access.text
 
     token = lab.csrf(browser, "/access")
