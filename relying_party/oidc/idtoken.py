@@ -7,6 +7,7 @@ name what was expected, never values taken from the rejected token.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,6 +101,13 @@ def validate_id_token(
     return IdTokenReport(tuple(steps), header, claims)
 
 
+@functools.lru_cache(maxsize=64)
+def _imported(data: str):
+    """A JWK (as canonical JSON) imported once per process: every sign-in checks with the
+    same few provider keys, and building an RSA key is the costly part of a check."""
+    return jwk.import_key(json.loads(data))
+
+
 def _check_signature(obj, alg, kid, jwks, refetch_jwks, client_secret, steps) -> bool:
     if alg.startswith("HS"):
         keys = [jwk.OctKey.import_key(client_secret or "")]
@@ -119,7 +127,7 @@ def _check_signature(obj, alg, kid, jwks, refetch_jwks, client_secret, steps) ->
         keys = []
         for data in candidates:
             try:
-                keys.append(jwk.import_key(data))
+                keys.append(_imported(json.dumps(data, sort_keys=True)))
             except (JoseError, ValueError, TypeError):
                 continue
     for key in keys:
