@@ -93,7 +93,8 @@ class Sealer:
 
 
 class Store:
-    """Interface: ``get``, ``set``, ``delete``, ``lock`` and ``update`` (read-modify-write)."""
+    """Interface: ``get``, ``set``, ``delete``, ``take``, ``lock`` and ``update``
+    (read-modify-write)."""
 
     def get(self, key: str):
         raise NotImplementedError
@@ -292,7 +293,7 @@ class FileStore(Store):
 
     def purge(self) -> int:
         """Remove every expired entry (and write or take leftovers older than an hour); the
-    count."""
+        count."""
         removed = 0
         for entry in os.scandir(self.data_dir):
             if entry.name.endswith(".json"):
