@@ -24,6 +24,8 @@ def _stub() -> Flask:
     stub.add_url_rule("/ignore", "ignore", lambda: "not read", methods=["POST"])
     stub.add_url_rule("/stream", "stream", lambda: Response(
         (f"part {n}\n" for n in range(3)), mimetype="text/plain"))
+    stub.add_url_rule("/nodelay", "nodelay", lambda: str(request.environ[
+        "werkzeug.socket"].getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
     return stub
 
 
@@ -124,3 +126,14 @@ def test_the_sandbox_answers_many_requests_over_one_connection(tmp_path):
     finally:
         connection.close()
         sandbox.stop()
+
+
+def test_answers_go_out_at_once_without_waiting_for_an_acknowledgement(stub_server):
+    """TCP_NODELAY on every connection the server accepts: with Nagle's algorithm the body of
+    an answer written after its headers waited for the client's delayed ACK (40 ms a call on a
+    kept-alive connection, which made every platform call of the app that slow)."""
+    connection = _connection(stub_server)
+    for _ in range(2):  # the first and a kept-alive request
+        answer, body = _ask(connection, "GET", "/nodelay")
+        assert answer.status == 200 and body != b"0"
+    connection.close()
