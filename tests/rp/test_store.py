@@ -295,14 +295,10 @@ def test_a_batch_is_one_sealed_item_and_logs_of_single_entries_still_read(log_st
 
 # -- taking a value (a sign-in flow works once) -----------------------------------------------
 
-@pytest.fixture(params=["files", pytest.param("redis", marks=pytest.mark.redis)])
-def value_store(request, tmp_path):
-    if request.param == "files":
-        yield FileStore(str(tmp_path), SEALER)
-        return
-    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
-    yield RedisStore(client, SEALER, request.getfixturevalue("redis_prefix"))
-    client.close()
+@pytest.fixture
+def value_store(log_store):
+    """The same two stores as ``log_store``, without its clock."""
+    return log_store[0]
 
 
 def test_a_taken_value_is_gone_and_only_one_of_many_takers_gets_it(value_store):
